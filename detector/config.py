@@ -1,0 +1,48 @@
+"""Typed description of the network, stored in every checkpoint beside the weights."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+ARCH_NAME = "ndnet"
+ARCH_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to rebuild the model and feed it the right pixels.
+
+    Attributes:
+        arch: Architecture family name; a checkpoint of another family is refused.
+        version: Architecture version; bumped whenever layer shapes change.
+        input_size: Side of the square input image in pixels.
+        mean: Mean of the preprocessed training pixels (0..1 scale).
+        std: Standard deviation of the preprocessed training pixels.
+        num_classes: Number of output classes (the digits 0-9).
+        channels: Output channels of the five convolutions.
+        dropout: Dropout probability before the classifier.
+    """
+
+    arch: str = ARCH_NAME
+    version: int = ARCH_VERSION
+    input_size: int = 28
+    mean: float = 0.1307
+    std: float = 0.3081
+    num_classes: int = 10
+    channels: tuple[int, ...] = (32, 32, 64, 64, 128)
+    dropout: float = 0.3
+
+    def to_dict(self) -> dict:
+        """Return a plain dict (lists, numbers, strings) safe for weights-only loading."""
+        data = asdict(self)
+        data["channels"] = list(self.channels)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelConfig:
+        """Rebuild a config from :meth:`to_dict` output, ignoring unknown keys."""
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if "channels" in kwargs:
+            kwargs["channels"] = tuple(int(c) for c in kwargs["channels"])
+        return cls(**kwargs)

@@ -1,0 +1,155 @@
+"""Recognition: run the CNN on prepared digits and return ``Reading`` values."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from detector.errors import DetectorError, InputError
+from detector.io import LoadedImage, kind_of, list_inputs, read_csv, read_image
+from detector.paths import DEFAULT_MODEL
+from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_digit, to_gray
+from detector.results import LOW_CONFIDENCE, DigitResult, Reading
+
+log = logging.getLogger(__name__)
+
+SMALL_SIDE = 32  # images no larger than this on both sides hold one digit
+
+
+class Predictor:
+    """A loaded model plus the preprocessing it was trained with."""
+
+    def __init__(self, model, config, threshold: float = LOW_CONFIDENCE) -> None:
+        self.model = model
+        self.config = config
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str = "cpu", threshold: float = LOW_CONFIDENCE) -> Predictor:
+        """Load a checkpoint (default: the shipped model) and return a predictor.
+
+        Raises:
+            ModelError: Missing, damaged, unsafe or mismatched checkpoint.
+        """
+        from detector.checkpoint import load_checkpoint
+
+        model, config, _meta = load_checkpoint(path or DEFAULT_MODEL, device)
+        return cls(model, config, threshold)
+
+    def probabilities(self, prepared: np.ndarray, batch_size: int = 2048) -> np.ndarray:
+        """Return class probabilities (N, 10) for prepared inputs (N, 28, 28) in 0..1."""
+        import torch
+
+        out = np.zeros((len(prepared), self.config.num_classes), dtype=np.float32)
+        with torch.inference_mode():
+            for i in range(0, len(prepared), batch_size):
+                x = torch.from_numpy(normalize(prepared[i : i + batch_size], self.config.mean, self.config.std))
+                out[i : i + batch_size] = torch.softmax(self.model(x.unsqueeze(1)), dim=1).numpy()
+        return out
+
+    def _digits(self, prepared: list[np.ndarray], boxes: list, lines: list[int], scale: float) -> tuple:
+        if not prepared:
+            return ()
+        probs = self.probabilities(np.stack(prepared))
+        results = []
+        for p, box, line in zip(probs, boxes, lines, strict=True):
+            d = int(p.argmax())
+            results.append(DigitResult(d, float(p[d]), tuple(float(v) for v in p), _scale_box(box, scale), line))
+        return tuple(results)
+
+    def read_array(self, image: np.ndarray, source: str = "", scale: float = 1.0) -> Reading:
+        """Read the digit or number in an image array.
+
+        Args:
+            image: Grayscale or RGB(A) pixels, any dtype.
+            source: Name to report.
+            scale: Source pixels per array pixel (boxes are reported in source pixels).
+        """
+        gray = to_gray(image)
+        if max(gray.shape) <= SMALL_SIDE:
+            prepared = prepare_digit(gray)
+            if prepared is None:
+                return Reading(source, threshold=self.threshold)
+            return Reading(
+                source, digits=self._digits([prepared[0]], [prepared[1]], [0], scale), threshold=self.threshold
+            )
+        from detector.segment import find_digits
+
+        crops = find_digits(gray)
+        inputs, boxes, lines = [], [], []
+        for crop in crops:
+            box = ink_box(crop.ink)
+            if box is None:
+                continue
+            x, y, w, h = box
+            inputs.append(fit_to_canvas(crop.ink[y : y + h, x : x + w]))
+            boxes.append(crop.box)
+            lines.append(crop.line)
+        return Reading(source, digits=self._digits(inputs, boxes, lines, scale), threshold=self.threshold)
+
+    def read_loaded(self, loaded: LoadedImage, source: str) -> Reading:
+        """Read a :class:`LoadedImage`, reporting boxes in the file's own pixels."""
+        return self.read_array(loaded.pixels, source, loaded.scale)
+
+    def read_csv_file(self, path: str | Path, source: str | None = None) -> Iterator[Reading]:
+        """Read every row of a pixel CSV, batched chunk by chunk; yields one Reading per row."""
+        source = str(path) if source is None else source
+        for chunk in read_csv(path):
+            prepared = np.zeros_like(chunk.images)
+            found = np.zeros(len(chunk.images), dtype=bool)
+            for i, (img, err) in enumerate(zip(chunk.images, chunk.errors, strict=True)):
+                got = None if err else prepare_digit(img)
+                if got is not None:
+                    prepared[i], found[i] = got[0], True
+            probs = self.probabilities(prepared[found]) if found.any() else np.zeros((0, 10))
+            yield from self._csv_readings(chunk, found, probs, source)
+
+    def _csv_readings(self, chunk, found: np.ndarray, probs: np.ndarray, source: str) -> Iterator[Reading]:
+        k = 0
+        for i in range(len(found)):
+            row, label, err = chunk.start + i, chunk.labels[i], chunk.errors[i]
+            digits: tuple = ()
+            if found[i]:
+                p = probs[k]
+                k += 1
+                d = int(p.argmax())
+                digits = (DigitResult(d, float(p[d]), tuple(float(v) for v in p), (0, 0, 28, 28)),)
+            yield Reading(source, row, label, digits, err, self.threshold)
+
+    def read_path(self, path: str | Path) -> Iterator[Reading]:
+        """Read one image or CSV file; errors become a Reading with ``error`` set."""
+        source = str(path)
+        path = Path(path)
+        try:
+            if kind_of(path) == "csv":
+                yield from self.read_csv_file(path, source)
+            else:
+                yield self.read_loaded(read_image(path), source)
+        except DetectorError as err:
+            yield Reading(source, error=str(err), threshold=self.threshold)
+
+    def read_inputs(self, inputs: Iterable[str | Path]) -> Iterator[Reading]:
+        """Read images, CSVs and folders (their images and CSVs, sorted) in order."""
+        for item in inputs:
+            path = Path(item)
+            if path.is_dir():
+                try:
+                    files = list_inputs(path)
+                except InputError as err:
+                    yield Reading(str(item), error=str(err), threshold=self.threshold)
+                    continue
+                if not files:
+                    yield Reading(str(item), error=f"{item} holds no images or CSV files", threshold=self.threshold)
+                for f in files:
+                    yield from self.read_path(f)
+            else:
+                yield from self.read_path(item)
+
+
+def _scale_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
+    if scale == 1.0:
+        return tuple(int(v) for v in box)
+    return tuple(round(v * scale) for v in box)

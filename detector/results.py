@@ -1,0 +1,96 @@
+"""Result values returned by the library: one digit, and one reading of an input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LOW_CONFIDENCE = 0.8  # below this a digit (and so its number) is flagged as unsure
+
+
+@dataclass(frozen=True)
+class DigitResult:
+    """One recognised digit.
+
+    Attributes:
+        digit: The most likely digit 0-9.
+        confidence: Its probability, 0..1.
+        probabilities: The ten class probabilities, index = digit.
+        box: (x, y, w, h) in source pixels.
+        line: Text line index, top to bottom, for multi-line pictures.
+    """
+
+    digit: int
+    confidence: float
+    probabilities: tuple[float, ...]
+    box: tuple[int, int, int, int]
+    line: int = 0
+
+    def to_dict(self) -> dict:
+        """Return the JSON form: digit, confidence, box and probabilities."""
+        return {
+            "digit": self.digit,
+            "confidence": round(self.confidence, 4),
+            "box": list(self.box),
+            "probabilities": [round(p, 4) for p in self.probabilities],
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was read from one image or one CSV row.
+
+    Attributes:
+        source: The path as given.
+        row: CSV row index from 0, None for images.
+        label: The CSV label when the file has one.
+        digits: The digits found, in reading order.
+        error: One-line message when the input could not be read.
+        threshold: Confidence below which a digit is flagged.
+    """
+
+    source: str
+    row: int | None = None
+    label: int | str | None = None
+    digits: tuple[DigitResult, ...] = ()
+    error: str | None = None
+    threshold: float = LOW_CONFIDENCE
+
+    @property
+    def number(self) -> str:
+        """The digits as a string; text lines are separated by one space."""
+        parts, line = [], None
+        for d in self.digits:
+            if line is not None and d.line != line:
+                parts.append(" ")
+            parts.append(str(d.digit))
+            line = d.line
+        return "".join(parts)
+
+    @property
+    def confidence(self) -> float:
+        """The lowest digit confidence (0 when nothing was found)."""
+        return min((d.confidence for d in self.digits), default=0.0)
+
+    @property
+    def low_confidence(self) -> bool:
+        """True when any digit is below the threshold."""
+        return any(d.confidence < self.threshold for d in self.digits)
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether the number matches the label; None without a label."""
+        if self.label is None:
+            return None
+        return self.number == str(self.label)
+
+    def to_dict(self) -> dict:
+        """Return the JSON Lines object documented for ``predict --json``."""
+        return {
+            "source": self.source,
+            "row": self.row,
+            "label": self.label,
+            "number": self.number,
+            "confidence": round(self.confidence, 4),
+            "digits": [d.to_dict() for d in self.digits],
+            "error": self.error,
+        }

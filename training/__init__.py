@@ -1,0 +1,1 @@
+"""Training for Number Detector: data, augmentation, the loop, plots and evaluation."""

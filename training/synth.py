@@ -1,0 +1,136 @@
+"""Synthetic printed digits rendered from the TrueType fonts that ship with matplotlib.
+
+House numbers, receipts and cards are printed, which MNIST is not. Each sample is drawn
+deterministically from its index: font, colours, polarity, size, rotation, perspective,
+blur, noise and clutter from neighbouring digits at the edges, as in SVHN crops.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from detector.preprocess import prepare_digit
+
+FONT_FILES = (
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf",
+    "DejaVuSansMono-BoldOblique.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
+    "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf", "STIXGeneral.ttf", "STIXGeneralBol.ttf",
+    "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf", "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf", "cmb10.ttf",
+)  # fmt: skip
+CANVAS = 96
+
+
+@lru_cache(maxsize=1)
+def font_paths() -> tuple[Path, ...]:
+    """Return the matplotlib font files that exist in this installation."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return tuple(folder / name for name in FONT_FILES if (folder / name).is_file())
+
+
+@lru_cache(maxsize=256)
+def _font(path: Path, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size)
+
+
+def render_digit(index: int, seed: int = 0) -> tuple[np.ndarray, int]:
+    """Render sample ``index``: a grayscale crop around one printed digit, and its label.
+
+    Args:
+        index: Sample number; the same index and seed always give the same image.
+        seed: Dataset seed.
+
+    Returns:
+        (float32 (h, w) crop in 0..1 of either polarity, digit label).
+    """
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng([seed, index])
+    label = index % 10
+    fonts = font_paths()
+    font = _font(fonts[int(rng.integers(len(fonts)))], int(rng.integers(34, 60)))
+    ink, paper = _colours(rng)
+    img = Image.new("L", (CANVAS, CANVAS), paper)
+    draw = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = draw.textbbox((0, 0), str(label), font=font)
+    left, top = (CANVAS - (x1 - x0)) // 2 - x0, (CANVAS - (y1 - y0)) // 2 - y0
+    gap = int(rng.integers(1, 8))
+    for side in (-1, 1):  # neighbours of the house number, mostly outside the crop
+        if rng.random() < 0.3:
+            draw.text((left + side * (x1 - x0 + gap), top), str(int(rng.integers(10))), fill=ink, font=font)
+    draw.text((left, top), str(label), fill=ink, font=font)
+    box = (left + x0, top + y0, left + x1, top + y1)
+    img = _distort(img, rng, paper)
+    if rng.random() < 0.5:
+        img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.4))))
+    arr = np.asarray(img, dtype=np.float32) / 255.0
+    arr = arr + rng.normal(0, rng.uniform(0, 0.05), arr.shape).astype(np.float32)
+    return _crop(np.clip(arr, 0, 1), box, rng), label
+
+
+def _colours(rng: np.random.Generator) -> tuple[int, int]:
+    ink, paper = int(rng.integers(0, 110)), int(rng.integers(150, 256))
+    return (paper, ink) if rng.random() < 0.5 else (ink, paper)
+
+
+def _distort(img, rng: np.random.Generator, fill: int):
+    from PIL import Image
+
+    img = img.rotate(float(rng.uniform(-10, 10)), resample=Image.BILINEAR, fillcolor=fill)
+    jitter = rng.uniform(-0.08, 0.08, 8) * CANVAS
+    corners = np.array([0, 0, CANVAS, 0, CANVAS, CANVAS, 0, CANVAS], dtype=np.float64) + jitter
+    coeffs = _perspective_coeffs(corners.reshape(4, 2))
+    return img.transform(img.size, Image.PERSPECTIVE, coeffs, Image.BILINEAR, fillcolor=fill)
+
+
+def _perspective_coeffs(src: np.ndarray) -> tuple[float, ...]:
+    dst = np.array([[0, 0], [CANVAS, 0], [CANVAS, CANVAS], [0, CANVAS]], dtype=np.float64)
+    rows = []
+    for (x, y), (u, v) in zip(dst, src, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    return tuple(np.linalg.solve(np.array(rows), src.reshape(-1)))
+
+
+def _crop(arr: np.ndarray, box: tuple[int, int, int, int], rng: np.random.Generator) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    pad = int(rng.integers(0, 4))
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(CANVAS, x1 + pad), min(CANVAS, y1 + pad)
+    return arr[y0:y1, x0:x1]
+
+
+class SynthDigits:
+    """A torch-style dataset of synthetic printed digits, deterministic per index.
+
+    Items are (float32 (1, 28, 28) MNIST-style input in 0..1, label).
+    """
+
+    def __init__(self, length: int, seed: int = 0) -> None:
+        self.length = length
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+        crop, label = render_digit(index, self.seed)
+        prepared = prepare_digit(crop)
+        image = prepared[0] if prepared is not None else np.zeros((28, 28), np.float32)
+        return image[None], label
+
+    def materialize(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return every item as arrays: images (N, 28, 28) and labels (N,)."""
+        images = np.zeros((self.length, 28, 28), dtype=np.float32)
+        labels = np.zeros(self.length, dtype=np.int64)
+        for i in range(self.length):
+            image, labels[i] = self[i]
+            images[i] = image[0]
+        return images, labels
