@@ -1,0 +1,114 @@
+"""Reading images of every common format and CSV pixel rows in every layout."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from detector.io import count_csv_rows, list_inputs, read_csv, read_image
+
+
+def digit_rows(n: int = 3) -> np.ndarray:
+    """n distinct 28x28 uint8 'digits': a bright bar at a different height each."""
+    rows = np.zeros((n, 28, 28), np.uint8)
+    for i in range(n):
+        rows[i, 6 + 3 * i : 9 + 3 * i, 6:22] = 200 + i
+    return rows.reshape(n, 784)
+
+
+def write_csv(path, rows, labels=None, header=None, label_first=True, sep=",", scale=1.0):
+    lines = [] if header is None else [sep.join(header)]
+    for i, row in enumerate(rows):
+        cells = [f"{v * scale:g}" for v in row]
+        if labels is not None:
+            cells = [str(labels[i]), *cells] if label_first else [*cells, str(labels[i])]
+        lines.append(sep.join(cells))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def read_all(path):
+    chunks = list(read_csv(path, chunk_rows=2))
+    images = np.concatenate([c.images for c in chunks])
+    labels = [lab for c in chunks for lab in c.labels]
+    errors = [e for c in chunks for e in c.errors]
+    return images, labels, errors
+
+
+KAGGLE = ["label", *[f"pixel{i}" for i in range(784)]]
+OPENML = [*[f"pixel{i}" for i in range(1, 785)], "class"]
+
+
+@pytest.mark.parametrize(
+    ("header", "label_first", "with_labels"),
+    [(KAGGLE, True, True), (OPENML, False, True), (None, True, True), (None, False, True), (None, None, False),
+     ([f"pixel{i}" for i in range(784)], None, False)],
+)  # fmt: skip
+def test_csv_layouts(tmp_path, header, label_first, with_labels):
+    rows = digit_rows(3)
+    labels = [7, 2, 1] if with_labels else None
+    path = write_csv(tmp_path / "d.csv", rows, labels, header, label_first)
+    images, got_labels, errors = read_all(path)
+    assert images.shape == (3, 28, 28)
+    assert np.allclose(images.reshape(3, 784), rows / 255.0)
+    assert got_labels == (labels or [None] * 3)
+    assert errors == [None] * 3
+    assert count_csv_rows(path) == 3
+
+
+def test_csv_zero_to_one_values(tmp_path):
+    rows = digit_rows(2)
+    path = write_csv(tmp_path / "f.csv", rows, [3, 4], KAGGLE, scale=1 / 255)
+    images, labels, _ = read_all(path)
+    assert np.allclose(images.reshape(2, 784), rows / 255.0, atol=1e-5)
+    assert labels == [3, 4]
+
+
+def test_csv_chunks_keep_row_numbers(tmp_path):
+    path = write_csv(tmp_path / "c.csv", digit_rows(5), [0, 1, 2, 3, 4], KAGGLE)
+    starts = [c.start for c in read_csv(path, chunk_rows=2)]
+    assert starts == [0, 2, 4]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP"])
+def test_image_formats(tmp_path, fmt):
+    arr = np.zeros((40, 30), np.uint8)
+    arr[10:30, 12:18] = 255
+    path = tmp_path / f"d.{fmt.lower()}"
+    Image.fromarray(arr).save(path, format=fmt, **({"quality": 95} if fmt in ("JPEG", "WEBP") else {}))
+    loaded = read_image(path)
+    assert loaded.pixels.shape == (40, 30) and loaded.source_size == (30, 40)
+    assert loaded.pixels[20, 15] > 0.8 and loaded.pixels[2, 2] < 0.2
+
+
+def test_exif_orientation_is_honoured(tmp_path):
+    arr = np.zeros((20, 40), np.uint8)
+    arr[:, :10] = 255  # bright band on the left of the stored pixels
+    img = Image.fromarray(arr)
+    exif = img.getexif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    img.save(tmp_path / "r.jpg", exif=exif, quality=95)
+    loaded = read_image(tmp_path / "r.jpg")
+    assert loaded.pixels.shape == (40, 20)
+    assert loaded.pixels[:10].mean() > 0.8  # the band is now on top
+
+
+def test_transparent_background_flattened_to_contrast(tmp_path):
+    rgba = np.zeros((40, 40, 4), np.uint8)
+    rgba[10:30, 18:22] = (0, 0, 0, 255)  # black ink on a fully transparent canvas
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    px = read_image(tmp_path / "t.png").pixels
+    assert px[0, 0] == pytest.approx(1.0) and px[20, 20] == pytest.approx(0.0)
+
+
+def test_large_image_is_decoded_downscaled_with_source_size(tmp_path):
+    Image.new("L", (3000, 1500), 255).save(tmp_path / "big.png")
+    loaded = read_image(tmp_path / "big.png", max_side=1000)
+    assert loaded.pixels.shape == (500, 1000)
+    assert loaded.source_size == (3000, 1500) and loaded.scale == pytest.approx(3.0)
+
+
+def test_list_inputs_sorted_images_and_csvs_only(tmp_path):
+    for name in ["b.png", "A.csv", "c.txt", ".hidden.png", "d.JPG"]:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub.png").mkdir()
+    assert [p.name for p in list_inputs(tmp_path)] == ["A.csv", "b.png", "d.JPG"]

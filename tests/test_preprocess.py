@@ -1,0 +1,101 @@
+"""MNIST-style preprocessing on digits drawn in the test."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from detector.preprocess import ink_box, ink_map, is_dark_on_light, prepare_batch, prepare_digit, to_gray
+
+
+def draw_seven(size: int = 100, width: int = 8, offset=(0, 0), dark_on_light: bool = True) -> np.ndarray:
+    """A '7' drawn with two strokes, as uint8 grayscale."""
+    bg, ink = (255, 0) if dark_on_light else (0, 255)
+    img = Image.new("L", (size, size), bg)
+    d = ImageDraw.Draw(img)
+    s = size / 100
+    ox, oy = offset
+    d.line([(30 * s + ox, 25 * s + oy), (70 * s + ox, 25 * s + oy), (45 * s + ox, 80 * s + oy)], fill=ink, width=width)
+    return np.asarray(img)
+
+
+def centre_of_mass(img: np.ndarray) -> tuple[float, float]:
+    ys, xs = np.indices(img.shape)
+    return float((ys * img).sum() / img.sum()), float((xs * img).sum() / img.sum())
+
+
+def test_polarity_is_detected_both_ways():
+    assert is_dark_on_light(to_gray(draw_seven(dark_on_light=True)))
+    assert not is_dark_on_light(to_gray(draw_seven(dark_on_light=False)))
+
+
+def test_inverted_image_gives_the_same_input():
+    a, _ = prepare_digit(draw_seven(dark_on_light=True))
+    b, _ = prepare_digit(draw_seven(dark_on_light=False))
+    assert np.allclose(a, b, atol=1e-5)
+
+
+def test_output_is_mnist_shaped_bright_on_dark_and_centred():
+    out, box = prepare_digit(draw_seven(offset=(-20, 12)))
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert out.max() == pytest.approx(1.0, abs=0.05) and out.min() == 0.0
+    assert out[0].max() == 0 and out[:, 0].max() == 0  # background stays black
+    cy, cx = centre_of_mass(out)
+    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
+    _, y, _, h = ink_box(out)
+    assert 19 <= h <= 21  # longer side scaled to 20 px
+    assert box[0] < 30  # the box is in the source image's pixels (digit was moved left)
+
+
+def test_off_centre_digit_gives_same_input_as_centred():
+    a, _ = prepare_digit(draw_seven())
+    b, _ = prepare_digit(draw_seven(offset=(-25, 15)))
+    assert np.abs(a - b).mean() < 0.02
+
+
+@pytest.mark.parametrize("size", [8, 16, 28, 32, 500])
+def test_tiny_and_large_images(size):
+    out, _ = prepare_digit(draw_seven(size=size, width=max(1, size // 12)))
+    assert out.shape == (28, 28)
+    assert 18 <= ink_box(out)[3] <= 21
+
+
+def test_thick_strokes_keep_shape():
+    out, _ = prepare_digit(draw_seven(width=25))
+    assert out.sum() > prepare_digit(draw_seven(width=4))[0].sum()
+    assert ink_box(out)[3] in (19, 20, 21)
+
+
+def test_blank_images_give_none():
+    assert prepare_digit(np.full((28, 28), 255, np.uint8)) is None
+    assert prepare_digit(np.zeros((40, 40), np.float32)) is None
+    noise = 0.5 + np.random.default_rng(0).normal(0, 0.01, (50, 50))
+    assert prepare_digit(noise) is None
+
+
+def test_input_is_not_modified():
+    img = draw_seven()
+    before = img.copy()
+    prepare_digit(img)
+    assert np.array_equal(img, before)
+
+
+def test_rgb_and_grey_paper():
+    grey = draw_seven().astype(np.float32) / 255 * 0.5 + 0.35  # ink 0.35 on paper 0.85
+    rgb = np.stack([draw_seven()] * 3, axis=-1)
+    a, _ = prepare_digit(grey)
+    b, _ = prepare_digit(rgb)
+    c, _ = prepare_digit(draw_seven())
+    assert np.abs(a - c).mean() < 0.02 and np.abs(b - c).mean() < 0.02
+
+
+def test_ink_map_background_exactly_zero():
+    ink = ink_map(to_gray(draw_seven()))
+    assert ink[0, 0] == 0 and ink.max() == pytest.approx(1.0)
+
+
+def test_prepare_batch_matches_single_and_flags_blank():
+    images = np.stack([draw_seven(size=28, width=3), np.zeros((28, 28), np.uint8)])
+    out, found = prepare_batch(images)
+    assert found.tolist() == [True, False]
+    assert np.allclose(out[0], prepare_digit(images[0])[0])
+    assert out[1].max() == 0
