@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
 import tempfile
@@ -58,39 +59,69 @@ def load_checkpoint(path: str | Path, device: str = "cpu"):
     Raises:
         ModelError: Missing, damaged, unsafe or mismatched checkpoint.
     """
-    import torch
 
     from detector.model import DigitNet
 
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"no model at {path}; {TRAIN_HINT}")
-    try:
-        payload = torch.load(path, map_location=device, weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise ModelError(f"{path.name} holds code, not just weights, and was refused; {TRAIN_HINT}") from err
-    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as err:
-        raise ModelError(f"{path.name} is damaged or not a checkpoint; {TRAIN_HINT}") from err
+    payload = _load_weights(path, device)
     config = _check_payload(payload, path)
-    model = DigitNet(config)
     try:
+        model = DigitNet(config)
         model.load_state_dict(payload["state_dict"])
-    except (RuntimeError, KeyError, TypeError) as err:
+    except (RuntimeError, KeyError, TypeError, ValueError, AttributeError) as err:
         raise ModelError(f"{path.name} does not match the {ARCH_NAME} v{ARCH_VERSION} layers; {TRAIN_HINT}") from err
     model.to(device).eval()
-    return model, config, payload.get("meta", {})
+    meta = payload.get("meta")
+    return model, config, meta if isinstance(meta, dict) else {}
+
+
+def _load_weights(path: Path, device: str):
+    """torch.load with weights_only=True: a pickle that names code is refused, never run."""
+    import torch
+
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except pickle.UnpicklingError as err:
+        if "GLOBAL" in str(err) or "global" in str(err):
+            raise ModelError(f"{path.name} holds code, not just weights, and was refused; {TRAIN_HINT}") from err
+        raise ModelError(f"{path.name} is damaged or not a weights-only checkpoint (refused); {TRAIN_HINT}") from err
+    except PermissionError as err:
+        raise ModelError(f"no permission to read {path.name}; fix its permissions (chmod +r)") from err
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError, IndexError) as err:
+        raise ModelError(f"{path.name} is damaged or not a checkpoint; {TRAIN_HINT}") from err
 
 
 def _check_payload(payload, path: Path) -> ModelConfig:
     if not isinstance(payload, dict) or "config" not in payload or "state_dict" not in payload:
         raise ModelError(f"{path.name} is not a Number Detector checkpoint; {TRAIN_HINT}")
     raw = payload["config"]
+    if not isinstance(raw, dict):
+        raise ModelError(f"{path.name} has no readable config; {TRAIN_HINT}")
     arch, version = raw.get("arch"), raw.get("version")
     if arch != ARCH_NAME or version != ARCH_VERSION:
         raise ModelError(
             f"{path.name} is a {arch} v{version} model but this program runs {ARCH_NAME} v{ARCH_VERSION}; {TRAIN_HINT}"
         )
     try:
-        return ModelConfig.from_dict(raw)
+        config = ModelConfig.from_dict(raw)
     except (TypeError, ValueError) as err:
         raise ModelError(f"{path.name} has an unreadable config; {TRAIN_HINT}") from err
+    if not _sane(config):
+        raise ModelError(f"{path.name} has impossible settings in its config; {TRAIN_HINT}")
+    return config
+
+
+def _sane(config: ModelConfig) -> bool:
+    """The settings this program can run: 28 px input, 10 classes, a positive std, sane layers."""
+    numbers_ok = all(isinstance(v, int | float) and math.isfinite(v) for v in (config.mean, config.std, config.dropout))
+    return (
+        numbers_ok
+        and config.input_size == 28
+        and config.num_classes == 10
+        and config.std > 0
+        and 0 <= config.dropout < 1
+        and len(config.channels) == 5
+        and all(c > 0 for c in config.channels)
+    )

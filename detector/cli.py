@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_menu()
     except KeyboardInterrupt:
         return 130 if args.command == "predict" else 0
+    except BrokenPipeError:  # `predict ... | head` closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # last resort: one line, never a traceback unless --debug
         if args.debug:
             raise

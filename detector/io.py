@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import io as _io
+import itertools
 import logging
 import math
 import warnings
@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 150_000_000  # a 100 MP photo reads; a decompression bomb does not
 DEFAULT_MAX_SIDE = 2400  # larger images are decoded downscaled (boxes map back)
 LABEL_NAMES = ("label", "class", "target", "digit", "y")
+BLANK = " \t\n\r\x0b\x0c"  # what bytes.strip() strips: blank lines are skipped alike everywhere
+MAX_HEAD_LINE = 1_000_000  # characters read per line when sniffing (784 cells need ~20 000)
+_ORIENTATION = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+                7: "TRANSVERSE", 8: "ROTATE_90"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,28 +76,50 @@ def list_inputs(folder: Path) -> list[Path]:
     """Return the image and CSV files directly inside ``folder``, sorted by name."""
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name.lower())
+        return [p for p in entries if kind_of(p) != "other" and p.is_file() and not p.name.startswith(".")]
     except OSError as err:
-        raise InputError(f"cannot list folder {folder}: {err.strerror or err}; check the path") from err
-    return [p for p in entries if kind_of(p) != "other" and p.is_file() and not p.name.startswith(".")]
+        raise InputError(f"cannot list folder {shown(folder)}: {err.strerror or err}; check the path") from err
+
+
+def shown(path: Path) -> str:
+    """Return a path's name printable anywhere (bytes that are not UTF-8 become U+FFFD)."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _check_file(path: Path) -> None:
+    try:
+        _check_file_stat(path)
+    except OSError as err:
+        raise _open_error(path, err) from err
+    except ValueError as err:  # an embedded NUL byte
+        raise InputError(f"{shown(path)!r} is not a valid file name; rename the file") from err
+
+
+def _check_file_stat(path: Path) -> None:
+    name = shown(path)
     if path.is_symlink() and not path.exists():
-        raise InputError(f"{path.name} is a broken link; point it at a real file")
+        raise InputError(f"{name} is a broken link; point it at a real file")
     if not path.exists():
-        raise InputError(f"{path} does not exist; check the name or pick the file again")
+        raise InputError(f"{name} does not exist; check the name or pick the file again")
     if path.is_dir():
-        raise InputError(f"{path.name} is a folder, not a file; pick a file inside it")
+        raise InputError(f"{name} is a folder, not a file; pick a file inside it")
+    if not path.is_file():  # a pipe or device would block or never end
+        raise InputError(f"{name} is not a regular file; copy its contents into a file")
     if path.stat().st_size == 0:
-        raise InputError(f"{path.name} is empty (0 bytes); save the image again")
+        raise InputError(f"{name} is empty (0 bytes); save or export it again")
 
 
 def _open_error(path: Path, err: Exception) -> InputError:
+    name = shown(path)
     if isinstance(err, PermissionError):
-        return InputError(f"no permission to read {path.name}; fix its permissions (chmod +r)")
-    if isinstance(err, OSError) and not str(err).startswith(("cannot identify", "image file is truncated")):
-        return InputError(f"cannot read {path.name}: {err.strerror or err}")
-    return InputError(f"{path.name} is not a readable image (damaged or not an image); export it again as PNG or JPEG")
+        return InputError(f"no permission to read {name}; fix its permissions (chmod +r)")
+    if isinstance(err, FileNotFoundError):
+        return InputError(f"{name} disappeared before it could be read (moved or deleted); pick it again")
+    if isinstance(err, OSError) and err.errno == 36:  # ENAMETOOLONG
+        return InputError(f"{name[:40]}... has a name longer than the system allows; rename it shorter")
+    if isinstance(err, OSError) and err.strerror:
+        return InputError(f"cannot read {name}: {err.strerror}; check the file and try again")
+    return InputError(f"{name} is not a readable image (damaged or not an image); export it again as PNG or JPEG")
 
 
 def read_image(path: str | Path, max_side: int | None = DEFAULT_MAX_SIDE) -> LoadedImage:
@@ -115,43 +141,75 @@ def read_image(path: str | Path, max_side: int | None = DEFAULT_MAX_SIDE) -> Loa
     _check_file(path)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # MAX_PIXELS below is the limit (Pillow still refuses anything over twice its default);
+            # decoders' warnings about damaged files would only clutter the one-line outcome.
+            warnings.simplefilter("ignore")
             with Image.open(path) as img:
                 return _decode(img, path, max_side)
     except InputError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise InputError(f"{path.name} is too large to decode safely; downscale it below 150 megapixels") from err
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError, Image.UnidentifiedImageError) as err:
+    except Image.DecompressionBombError as err:
+        raise InputError(f"{shown(path)} is too large to decode safely; downscale it below 150 megapixels") from err
+    except MemoryError as err:
+        raise InputError(f"{shown(path)} needs more memory than is free; downscale it") from err
+    except Exception as err:  # Pillow's decoders raise many types on damaged files; all mean "unreadable"
         raise _open_error(path, err) from err
 
 
 def _decode(img, path: Path, max_side: int | None) -> LoadedImage:
-    from PIL import ImageOps
-
     width, height = img.size
     if width < 1 or height < 1:
-        raise InputError(f"{path.name} has no pixels; save the image again")
+        raise InputError(f"{shown(path)} has no pixels; save the image again")
     if width * height > MAX_PIXELS:
         raise InputError(
-            f"{path.name} is {width}x{height} ({width * height / 1e6:.0f} MP), over the 150 MP limit; downscale it"
+            f"{shown(path)} is {width}x{height} ({width * height / 1e6:.0f} MP), over the 150 MP limit; downscale it"
         )
     img.seek(0)  # first frame of an animation
     if max_side and max(width, height) > max_side and img.format == "JPEG":
-        img.draft("RGB", (math.ceil(width * max_side / max(width, height)), max_side))
+        factor = max_side / max(width, height)
+        img.draft(None, (math.ceil(width * factor), math.ceil(height * factor)))  # decode at 1/2, 1/4 or 1/8
     img.load()
-    img = ImageOps.exif_transpose(img)
-    source_size = _oriented_size(img, width, height)
-    gray = _to_gray(img)
-    if max_side and max(gray.shape) > max_side:
-        gray = _shrink(gray, max_side)
-    return LoadedImage(gray, source_size)
+    orientation = _orientation(img)
+    gray = _to_gray(_upright(_fit(img, max_side), orientation))
+    return LoadedImage(gray, (height, width) if orientation in (5, 6, 7, 8) else (width, height))
 
 
-def _oriented_size(img, width: int, height: int) -> tuple[int, int]:
-    # exif_transpose may swap the sides; draft may have shrunk them by a power of two.
-    swapped = (img.width > img.height) != (width > height) and width != height
-    return (height, width) if swapped else (width, height)
+def _orientation(img) -> int:
+    try:
+        value = img.getexif().get(0x0112, 1)
+    except Exception:  # damaged EXIF: the pixels are still good, show them as stored
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _upright(img, orientation: int):
+    from PIL import Image
+
+    method = _ORIENTATION.get(orientation)
+    return img.transpose(getattr(Image.Transpose, method)) if method else img
+
+
+def _has_alpha(img) -> bool:
+    return img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info)
+
+
+def _fit(img, max_side: int | None):
+    """Downscale while still 8/32-bit Pillow pixels, so no full-size float copy is ever made."""
+    from PIL import Image
+
+    if not max_side or max(img.size) <= max_side:
+        return img
+    width, height = img.size
+    factor = max_side / max(width, height)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    if _has_alpha(img):  # resample premultiplied colour: transparent pixels must add no colour
+        rgba = img if img.mode == "RGBA" else img.convert("RGBA")
+        return rgba.convert("RGBa").resize(size, Image.BILINEAR).convert("RGBA")
+    if img.mode.startswith("I;16"):
+        img = img.convert("I")
+    elif img.mode not in ("L", "I", "F"):
+        img = img.convert("L")
+    return img.resize(size, Image.BILINEAR)
 
 
 def _to_gray(img) -> np.ndarray:
@@ -162,11 +220,10 @@ def _to_gray(img) -> np.ndarray:
         top = 65535.0 if arr.max(initial=0) > 255 else 255.0
         return np.clip(arr / top, 0, 1)
     if mode == "F":
-        arr = np.nan_to_num(np.asarray(img, dtype=np.float32))
+        arr = np.nan_to_num(np.asarray(img, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         lo, hi = float(arr.min()), float(arr.max())
-        return (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
-    has_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in img.info)
-    if has_alpha:
+        return ((arr - lo) / (hi - lo)).astype(np.float32) if hi > lo else np.zeros(arr.shape, np.float32)
+    if _has_alpha(img):
         rgba = np.asarray(img.convert("RGBA"), dtype=np.float32) / 255.0
         return _flatten_alpha(rgba)
     return np.asarray(img.convert("L"), dtype=np.float32) / 255.0
@@ -184,21 +241,14 @@ def _flatten_alpha(rgba: np.ndarray) -> np.ndarray:
     return (lum * alpha + background * (1 - alpha)).astype(np.float32)
 
 
-def _shrink(gray: np.ndarray, max_side: int) -> np.ndarray:
-    from PIL import Image
-
-    h, w = gray.shape
-    factor = max_side / max(h, w)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    return np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.BILINEAR), dtype=np.float32)
-
-
 def read_csv(path: str | Path, chunk_rows: int = 4096) -> Iterator[CsvChunk]:
     """Stream a CSV of 28x28 pixel rows in chunks, so memory stays flat on any size.
 
     Accepted: 784 pixel columns, with or without a header; a label column first
     (Kaggle ``label,pixel0..pixel783``) or last (OpenML ``pixel1..pixel784,class``);
     comma, semicolon or tab delimiters; a UTF-8 BOM; values 0-255 or 0-1 per row.
+    Blank lines are skipped; a row with the wrong number of cells is an error for
+    that row only.
 
     Args:
         path: The CSV file.
@@ -210,36 +260,34 @@ def read_csv(path: str | Path, chunk_rows: int = 4096) -> Iterator[CsvChunk]:
     Raises:
         InputError: The file is missing, empty or not a pixel CSV at all.
     """
-    import pandas as pd
-
     path = Path(path)
     _check_file(path)
     layout = _sniff_layout(path)
     try:
-        reader = pd.read_csv(
-            path,
-            sep=layout.delimiter,
-            header=0 if layout.has_header else None,
-            chunksize=chunk_rows,
-            encoding="utf-8-sig",
-            encoding_errors="replace",
-            skip_blank_lines=True,
-        )
-        start = 0
-        for frame in reader:
-            yield _decode_chunk(frame, layout, start)
-            start += len(frame)
-    except (pd.errors.ParserError, ValueError, OSError) as err:
-        raise InputError(f"{path.name} is not a well-formed CSV ({_first_line(err)}); fix or re-export it") from err
+        with _open_text(path) as fh:
+            lines = _data_lines(fh, layout)
+            start = 0
+            while batch := list(itertools.islice(lines, max(1, chunk_rows))):
+                yield _decode_chunk(batch, layout, start)
+                start += len(batch)
+    except OSError as err:
+        raise _open_error(path, err) from err
 
 
 def count_csv_rows(path: str | Path) -> int:
-    """Count the data rows of a pixel CSV without decoding pixels."""
+    """Count the data rows of a pixel CSV without decoding pixels.
+
+    Raises:
+        InputError: The file cannot be read or is not a pixel CSV.
+    """
     path = Path(path)
+    _check_file(path)
     layout = _sniff_layout(path)
-    with open(path, "rb") as fh:
-        lines = sum(1 for line in fh if line.strip())
-    return max(0, lines - (1 if layout.has_header else 0))
+    try:
+        with _open_text(path) as fh:
+            return sum(1 for _ in _data_lines(fh, layout))
+    except OSError as err:
+        raise _open_error(path, err) from err
 
 
 @dataclass(frozen=True)
@@ -250,31 +298,47 @@ class _Layout:
     n_cols: int
 
 
-def _first_line(err: Exception) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def _open_text(path: Path):
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _data_lines(fh, layout: _Layout) -> Iterator[str]:
+    lines = (line for line in fh if line.strip(BLANK))
+    if layout.has_header:
+        next(lines, None)
+    return lines
 
 
 def _sniff_layout(path: Path) -> _Layout:
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            head = [line for line in (fh.readline() for _ in range(6)) if line.strip()]
+        with open(path, "rb") as fh:
+            if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                raise InputError(f"{shown(path)} is UTF-16 text; save it as UTF-8 CSV")
+        with _open_text(path) as fh:
+            head = [line for line in (fh.readline(MAX_HEAD_LINE) for _ in range(6)) if line.strip(BLANK)]
     except OSError as err:
         raise _open_error(path, err) from err
     if not head:
-        raise InputError(f"{path.name} has no rows; add pixel rows (784 values each)")
-    first = head[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    cells = next(csv.reader(_io.StringIO(first), delimiter=delimiter))
+        raise InputError(f"{shown(path)} has no rows; add pixel rows (784 values each)")
+    delimiter = max((",", ";", "\t"), key=head[0].count)
+    cells = _split(head[0], delimiter)
     has_header = any(not _is_number(c) for c in cells)
     n = len(cells)
     if n not in (784, 785):
         raise InputError(
-            f"{path.name} has {n} columns; a pixel CSV needs 784 pixels (28x28), plus an optional label column"
+            f"{shown(path)} has {n} columns; a pixel CSV needs 784 pixels (28x28), plus an optional label column"
         )
     if has_header and len(head) == 1:
-        raise InputError(f"{path.name} has a header but no rows; add pixel rows below it")
+        raise InputError(f"{shown(path)} has a header but no rows; add pixel rows below it")
     label_col = None if n == 784 else _label_column(cells if has_header else None, head, delimiter)
     return _Layout(delimiter, has_header, label_col, n)
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
 
 
 def _is_number(text: str) -> bool:
@@ -291,41 +355,87 @@ def _label_column(header: list[str] | None, head: list[str], delimiter: str) -> 
         if names[-1] in LABEL_NAMES or names[0].startswith("pixel"):
             return 784
         return 0
-    rows = [next(csv.reader(_io.StringIO(line), delimiter=delimiter)) for line in head]
+    rows = [_split(line, delimiter) for line in head]
     first = {r[0].strip() for r in rows if r}
     last = {r[-1].strip() for r in rows if r}
     # Corner pixels are almost always 0; the label column is the one that varies.
     return 784 if len(last) > len(first) else 0
 
 
-def _decode_chunk(frame, layout: _Layout, start: int) -> CsvChunk:
+def _decode_chunk(lines: list[str], layout: _Layout, start: int) -> CsvChunk:
+    n, delimiter = len(lines), layout.delimiter
+    # Fast path: unquoted lines with the right cell count go to pandas' C parser together.
+    fast = [i for i, line in enumerate(lines) if '"' not in line and line.count(delimiter) == layout.n_cols - 1]
+    parsed = _parse_fast([lines[i] for i in fast], layout)
+    if len(fast) == n and parsed is not None:
+        cells, raw_labels = parsed
+        errors: list = [None] * n
+    else:
+        cells, raw_labels, errors = _merge_slow(lines, layout, start, fast if parsed else [], parsed)
+    label = layout.label_col
+    pixels = cells if label is None else (cells[:, 1:] if label == 0 else cells[:, :label])
+    images = _check_rows(pixels, start, errors)
+    return CsvChunk(start, images, [_parse_label(v) for v in raw_labels], errors)
+
+
+def _merge_slow(lines: list[str], layout: _Layout, start: int, fast: list[int], parsed) -> tuple:
+    """Parse the lines pandas did not take one by one with the csv module, beside the parsed ones."""
+    n = len(lines)
+    cells = np.full((n, layout.n_cols), np.nan)
+    raw_labels: list = [None] * n
+    errors: list = [None] * n
+    if fast:
+        cells[fast] = parsed[0]
+        for i, label in zip(fast, parsed[1], strict=True):
+            raw_labels[i] = label
+    for i in sorted(set(range(n)) - set(fast)):
+        row = _split(lines[i], layout.delimiter)
+        if len(row) != layout.n_cols:
+            errors[i] = f"row {start + i} has {len(row)} cells, expected {layout.n_cols}; fix that line of the file"
+            continue
+        if layout.label_col is not None:
+            raw_labels[i] = row[layout.label_col]
+        cells[i] = [_cell_float(c) for c in row]
+    return cells, raw_labels, errors
+
+
+def _parse_fast(lines: list[str], layout: _Layout) -> tuple[np.ndarray, list] | None:
+    """Parse clean lines with pandas; None when pandas disagrees (the slow path then decides)."""
+    import io
+
     import pandas as pd
 
-    n = len(frame)
-    if frame.shape[1] != layout.n_cols:
-        raise ValueError(f"expected {layout.n_cols} columns, found {frame.shape[1]}")
-    labels: list = [None] * n
-    if layout.label_col is not None:
-        labels = [_parse_label(v) for v in frame.iloc[:, layout.label_col]]
-        frame = frame.drop(columns=frame.columns[layout.label_col])
-    # The C parser already made numbers of clean columns; only odd ones need coercing.
-    odd = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if odd:
-        frame = frame.copy()
-        frame[odd] = frame[odd].apply(pd.to_numeric, errors="coerce")
-    values = frame.to_numpy(dtype=np.float64)
-    errors: list = [None] * n
-    images = np.zeros((n, 28, 28), dtype=np.float32)
-    for i in range(n):
-        row, errors[i] = _check_row(values[i], start + i)
-        if row is not None:
-            images[i] = row.reshape(28, 28)
-    return CsvChunk(start, images, labels, errors)
+    if not lines:
+        return None
+    text = "".join(line.rstrip("\r\n") + "\n" for line in lines)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=layout.delimiter, header=None, quoting=csv.QUOTE_NONE)
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        return None
+    if frame.shape != (len(lines), layout.n_cols):
+        return None
+    labels = [None] * len(lines) if layout.label_col is None else list(frame.iloc[:, layout.label_col])
+    odd = [c for c, dtype in frame.dtypes.items() if dtype.kind not in "iuf"]
+    if odd:  # a column holding text, booleans or huge integers: judge cell by cell
+        frame[odd] = frame[odd].map(_cell_float)
+    return frame.to_numpy(dtype=np.float64), labels
+
+
+def _cell_float(cell) -> float:
+    """One cell as a float: NaN when it is not a number, inf when it is too large."""
+    if isinstance(cell, bool | np.bool_):
+        return math.nan
+    try:
+        return float(cell)
+    except OverflowError:
+        return math.inf
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _parse_label(cell) -> int | str | None:
     text = str(cell).strip()
-    if text in ("", "nan"):
+    if text in ("", "nan", "None"):
         return None
     try:
         value = float(text)
@@ -334,14 +444,23 @@ def _parse_label(cell) -> int | str | None:
     return int(value) if value.is_integer() and 0 <= value <= 9 else text
 
 
-def _check_row(values: np.ndarray, index: int) -> tuple[np.ndarray | None, str | None]:
+def _check_rows(values: np.ndarray, start: int, errors: list) -> np.ndarray:
+    """Scale good rows (0-255, or 0-1 when no value exceeds 1) into images; note why others are bad."""
+    lo, hi = values.min(axis=1), values.max(axis=1)  # NaN in a row makes both NaN: the row is bad
+    good = (lo >= 0) & (hi <= 255) & np.array([e is None for e in errors], dtype=bool)
+    images = np.zeros((len(values), 28, 28), dtype=np.float32)
+    scale = np.where(hi[good] <= 1.0, 1.0, 255.0)
+    images[good] = (values[good] / scale[:, None]).astype(np.float32).reshape(-1, 28, 28)
+    for i in np.flatnonzero(~good):
+        errors[i] = errors[i] or _row_error(values[i], start + i)
+    return images
+
+
+def _row_error(values: np.ndarray, index: int) -> str:
     if np.isnan(values).any():
         bad = int(np.isnan(values).sum())
-        return None, f"row {index} has {bad} empty or non-numeric cells; every pixel must be a number 0-255"
+        return f"row {index} has {bad} empty or non-numeric cells; every pixel must be a number 0-255"
     if np.isinf(values).any():
-        return None, f"row {index} has infinite values; pixels must be numbers 0-255"
+        return f"row {index} has infinite or huge values; pixels must be numbers 0-255"
     lo, hi = float(values.min()), float(values.max())
-    if lo < 0 or hi > 255:
-        return None, f"row {index} has values from {lo:g} to {hi:g}; pixels must lie in 0-255 (or 0-1)"
-    scale = 1.0 if hi <= 1.0 else 255.0
-    return (values / scale).astype(np.float32), None
+    return f"row {index} has values from {lo:g} to {hi:g}; pixels must lie in 0-255 (or 0-1)"

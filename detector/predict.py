@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,12 +12,13 @@ import numpy as np
 from detector.errors import DetectorError, InputError
 from detector.io import LoadedImage, kind_of, list_inputs, read_csv, read_image
 from detector.paths import DEFAULT_MODEL
-from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_digit, to_gray
+from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_batch, prepare_digit, to_gray
 from detector.results import LOW_CONFIDENCE, DigitResult, Reading
 
 log = logging.getLogger(__name__)
 
 SMALL_SIDE = 32  # images no larger than this on both sides hold one digit
+SMALL_BATCH = 32  # fewer digits than this run on one thread: no OpenMP hand-off, steady on a busy CPU
 
 
 class Predictor:
@@ -39,16 +41,30 @@ class Predictor:
         model, config, _meta = load_checkpoint(path or DEFAULT_MODEL, device)
         return cls(model, config, threshold)
 
-    def probabilities(self, prepared: np.ndarray, batch_size: int = 2048) -> np.ndarray:
+    def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Return class probabilities (N, 10) for prepared inputs (N, 28, 28) in 0..1."""
         import torch
 
+        model = self._inference_model()
         out = np.zeros((len(prepared), self.config.num_classes), dtype=np.float32)
-        with torch.inference_mode():
+        with torch.inference_mode(), _threads(1 if len(prepared) < SMALL_BATCH else None):
             for i in range(0, len(prepared), batch_size):
                 x = torch.from_numpy(normalize(prepared[i : i + batch_size], self.config.mean, self.config.std))
-                out[i : i + batch_size] = torch.softmax(self.model(x.unsqueeze(1)), dim=1).numpy()
+                x = x.unsqueeze(1).contiguous(memory_format=torch.channels_last)  # (B, 1, 28, 28)
+                out[i : i + batch_size] = torch.softmax(model(x), dim=1).numpy()
         return out
+
+    def _inference_model(self):
+        """The model with BatchNorm folded into its convolutions, in channels-last layout.
+
+        Same outputs to float rounding, about twice as fast on CPU; built once per model.
+        A model in training mode is used as it is (its BatchNorm uses batch statistics).
+        """
+        if self.model.training:
+            return self.model
+        if getattr(self, "_fast", (None, None))[0] is not self.model:
+            self._fast = (self.model, _fold_batchnorm(self.model))
+        return self._fast[1]
 
     def _digits(self, prepared: list[np.ndarray], boxes: list, lines: list[int], scale: float) -> tuple:
         if not prepared:
@@ -98,12 +114,8 @@ class Predictor:
         """Read every row of a pixel CSV, batched chunk by chunk; yields one Reading per row."""
         source = str(path) if source is None else source
         for chunk in read_csv(path):
-            prepared = np.zeros_like(chunk.images)
-            found = np.zeros(len(chunk.images), dtype=bool)
-            for i, (img, err) in enumerate(zip(chunk.images, chunk.errors, strict=True)):
-                got = None if err else prepare_digit(img)
-                if got is not None:
-                    prepared[i], found[i] = got[0], True
+            prepared, found = prepare_batch(chunk.images)
+            found &= np.array([err is None for err in chunk.errors], dtype=bool)
             probs = self.probabilities(prepared[found]) if found.any() else np.zeros((0, 10))
             yield from self._csv_readings(chunk, found, probs, source)
 
@@ -135,7 +147,7 @@ class Predictor:
         """Read images, CSVs and folders (their images and CSVs, sorted) in order."""
         for item in inputs:
             path = Path(item)
-            if path.is_dir():
+            if _is_dir(path):
                 try:
                     files = list_inputs(path)
                 except InputError as err:
@@ -153,3 +165,41 @@ def _scale_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, 
     if scale == 1.0:
         return tuple(int(v) for v in box)
     return tuple(round(v * scale) for v in box)
+
+
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False when the name cannot even be looked up (too long: read_path reports it)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` torch threads (None: leave as is), then restore the setting."""
+    import torch
+
+    before = torch.get_num_threads()
+    if n is not None and n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+def _fold_batchnorm(model):
+    """Return a channels-last copy of an eval-mode model with each Conv2d+BatchNorm2d pair fused."""
+    import copy
+
+    import torch
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    fast = copy.deepcopy(model)
+    for seq in [m for m in fast.modules() if isinstance(m, torch.nn.Sequential)]:
+        for k in range(len(seq) - 1):
+            if isinstance(seq[k], torch.nn.Conv2d) and isinstance(seq[k + 1], torch.nn.BatchNorm2d):
+                seq[k], seq[k + 1] = fuse_conv_bn_eval(seq[k], seq[k + 1]), torch.nn.Identity()
+    return fast.to(memory_format=torch.channels_last)

@@ -116,13 +116,14 @@ def evaluate(model, images, labels, mean: float, std: float, device: str) -> tup
     return sum(losses) / len(labels), float((pred == labels).mean()), pred
 
 
-def fit(cfg: TrainConfig, sets: Datasets, progress=None) -> tuple[object, object, list[dict]]:
+def fit(cfg: TrainConfig, sets: Datasets, progress=None, on_epoch=None) -> tuple[object, object, list[dict]]:
     """Train; return (best model, its config, per-epoch history).
 
     Args:
         cfg: Run settings.
         sets: Prepared training and validation data.
         progress: Optional ``rich.progress.Progress`` to show batches on.
+        on_epoch: Optional callback receiving each epoch's history row as it completes.
     """
     import torch
     import torch.nn.functional as F
@@ -178,6 +179,8 @@ def fit(cfg: TrainConfig, sets: Datasets, progress=None) -> tuple[object, object
         }
         history.append(row)
         log.info("epoch %d: %s", epoch, row)
+        if on_epoch:
+            on_epoch(row)
         if val_acc > best_acc:
             best_acc = val_acc
             best_state = {k: v.detach().cpu().clone() for k, v in ema.module.state_dict().items()}
@@ -186,7 +189,7 @@ def fit(cfg: TrainConfig, sets: Datasets, progress=None) -> tuple[object, object
     return best.eval(), config, history
 
 
-def run(cfg: TrainConfig, progress=None) -> dict:
+def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
     """Train, evaluate on MNIST test and write checkpoint, metrics and plots.
 
     Returns:
@@ -203,7 +206,7 @@ def run(cfg: TrainConfig, progress=None) -> dict:
     torch.set_num_threads(max(1, torch.get_num_threads()))
     began = time.perf_counter()
     sets = load_datasets(cfg)
-    model, config, history = fit(cfg, sets, progress)
+    model, config, history = fit(cfg, sets, progress, on_epoch)
     train_seconds = time.perf_counter() - began
     metrics = {
         "history": history,
@@ -272,6 +275,14 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     )  # fmt: skip
 
 
+def format_epoch(row: dict) -> str:
+    """Return one line summarising an epoch's history row."""
+    return (
+        f"epoch {row['epoch']:2d}  train loss {row['train_loss']:.4f} acc {row['train_acc']:.4f}  "
+        f"val loss {row['val_loss']:.4f} acc {row['val_acc']:.4f}  ({row['seconds']:.0f}s)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -280,12 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        metrics = run(cfg, progress)
-    for row in metrics["history"]:
-        console.print(
-            f"epoch {row['epoch']:2d}  train loss {row['train_loss']:.4f} acc {row['train_acc']:.4f}  "
-            f"val loss {row['val_loss']:.4f} acc {row['val_acc']:.4f}  ({row['seconds']:.0f}s)"
-        )
+        metrics = run(cfg, progress, on_epoch=lambda row: progress.console.print(format_epoch(row)))
     if "test_accuracy" in metrics:
         console.print(
             f"MNIST test accuracy {metrics['test_accuracy']:.2%}, inverted {metrics['inverted_test_accuracy']:.2%}"

@@ -1,0 +1,207 @@
+"""Draw a digit with the mouse and watch the model's ten probabilities change live."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from detector.results import Reading
+
+SIZE = 280  # canvas side in pixels: ten times MNIST's 28
+BRUSH = 11.0  # brush radius; MNIST strokes are about a tenth of the digit's width
+MIN_INTERVAL = 0.2  # seconds between live predictions while the pen moves
+TOP, OTHER = "#2ca02c", "#9e9e9e"
+
+
+def paint_segment(canvas: np.ndarray, p0: tuple[float, float], p1: tuple[float, float], radius: float) -> None:
+    """Paint a round-ended, antialiased line from p0 to p1 (x, y) into ``canvas`` in place."""
+    h, w = canvas.shape
+    (x0, y0), (x1, y1) = p0, p1
+    left, right = int(max(0, min(x0, x1) - radius - 1)), int(min(w, max(x0, x1) + radius + 2))
+    top, bottom = int(max(0, min(y0, y1) - radius - 1)), int(min(h, max(y0, y1) + radius + 2))
+    if left >= right or top >= bottom:
+        return
+    ys, xs = np.mgrid[top:bottom, left:right].astype(np.float32)
+    dx, dy = x1 - x0, y1 - y0
+    length2 = dx * dx + dy * dy
+    t = np.clip(((xs - x0) * dx + (ys - y0) * dy) / length2, 0, 1) if length2 > 0 else 0.0
+    dist = np.hypot(xs - (x0 + t * dx), ys - (y0 + t * dy))  # distance to the segment
+    ink = np.clip(radius - dist + 0.5, 0, 1)
+    np.maximum(canvas[top:bottom, left:right], ink, out=canvas[top:bottom, left:right])
+
+
+def shown_probabilities(reading: Reading) -> np.ndarray:
+    """Return the ten probabilities to plot: the largest digit's, or zeros when none was found."""
+    if not reading.digits:
+        return np.zeros(10, dtype=np.float32)
+    biggest = max(reading.digits, key=lambda d: d.box[2] * d.box[3])
+    return np.asarray(biggest.probabilities, dtype=np.float32)
+
+
+class DrawPad:
+    """A matplotlib figure: a drawing canvas on the left, probability bars on the right.
+
+    Works on any backend, so tests drive it on Agg with synthetic mouse events.
+
+    Args:
+        predictor: A ``Predictor``; drawings go through ``read_array`` like any file.
+        save_dir: Where Save puts new PNGs (``drawing-001.png``, ...).
+        figure: The figure to build in (default: a new pyplot figure).
+        clock: Time source for throttling live predictions.
+    """
+
+    def __init__(self, predictor, save_dir: Path, figure=None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.predictor = predictor
+        self.save_dir = Path(save_dir)
+        self.clock = clock
+        self.pixels = np.zeros((SIZE, SIZE), dtype=np.float32)
+        self.reading = Reading("drawing")
+        self.saved: list[Path] = []
+        self.predictions = 0
+        self._last: tuple[float, float] | None = None
+        self._last_predict = -np.inf
+        self.fig = figure if figure is not None else _new_figure()
+        self._build()
+
+    def _build(self) -> None:
+        from matplotlib.widgets import Button
+
+        grid = self.fig.add_gridspec(3, 2, width_ratios=(3, 2), height_ratios=(1, 1, 0.18), hspace=0.35)
+        self.ax_draw = self.fig.add_subplot(grid[0:2, 0])
+        self.image = self.ax_draw.imshow(self.pixels, cmap="gray", vmin=0, vmax=1)
+        self.ax_draw.set_xticks([])
+        self.ax_draw.set_yticks([])
+        self.labels: list = []
+        self.bar_axes = [self.fig.add_subplot(grid[0, 1]), self.fig.add_subplot(grid[1, 1])]
+        self.bars = [self._bar_axis(ax, range(5 * i, 5 * i + 5)) for i, ax in enumerate(self.bar_axes)]
+        self.clear_button = Button(self.fig.add_subplot(grid[2, 0]), "Clear")
+        self.save_button = Button(self.fig.add_subplot(grid[2, 1]), "Save")
+        self.clear_button.on_clicked(lambda _event: self.clear())
+        self.save_button.on_clicked(lambda _event: self._save_clicked())
+        for name, handler in (
+            ("button_press_event", self.on_press),
+            ("motion_notify_event", self.on_motion),
+            ("button_release_event", self.on_release),
+        ):
+            self.fig.canvas.mpl_connect(name, handler)
+        self._show(np.zeros(10))
+
+    def _bar_axis(self, ax, digits: range):
+        bars = ax.bar(list(digits), [0] * 5, color=OTHER)
+        ax.set_ylim(0, 1.25)
+        ax.set_xticks(list(digits))
+        ax.set_yticks([])
+        ax.set_facecolor("#f4f4f4")
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        self.labels.extend(ax.text(d, 0.02, "", ha="center", fontsize=8) for d in digits)  # percentages
+        return bars
+
+    def on_press(self, event) -> None:
+        """Start a stroke when the left button goes down on the canvas."""
+        if event.inaxes is self.ax_draw and event.button == 1 and event.xdata is not None:
+            self._last = (event.xdata, event.ydata)
+            self.stroke(self._last, self._last)
+
+    def on_motion(self, event) -> None:
+        """Continue the stroke; predict at most every MIN_INTERVAL seconds."""
+        if self._last is None or event.inaxes is not self.ax_draw or event.xdata is None:
+            return
+        point = (event.xdata, event.ydata)
+        self.stroke(self._last, point)  # interpolated: a segment, not a dot per event
+        self._last = point
+        if self.clock() - self._last_predict >= MIN_INTERVAL:
+            self.predict()
+
+    def on_release(self, event) -> None:
+        """End the stroke (pen up) and predict."""
+        if self._last is not None:
+            self._last = None
+            self.predict()
+
+    def stroke(self, p0: tuple[float, float], p1: tuple[float, float]) -> None:
+        """Paint a segment with the brush and refresh the canvas."""
+        paint_segment(self.pixels, p0, p1, BRUSH)
+        self.image.set_data(self.pixels)
+        self.fig.canvas.draw_idle()
+
+    def predict(self) -> Reading:
+        """Read the drawing exactly like a file and update the bars."""
+        self._last_predict = self.clock()
+        if self.pixels.max() <= 0:
+            self.reading = Reading("drawing")
+        else:
+            self.reading = self.predictor.read_array(self.pixels.copy(), source="drawing")
+        self.predictions += 1
+        self._show(shown_probabilities(self.reading))
+        return self.reading
+
+    def _show(self, probs: np.ndarray) -> None:
+        top = int(probs.argmax()) if probs.max() > 0 else -1
+        for half, bars in enumerate(self.bars):
+            for digit, bar in enumerate(bars, start=5 * half):
+                bar.set_height(float(probs[digit]))
+                bar.set_color(TOP if digit == top else OTHER)
+                self.labels[digit].set_text(f"{probs[digit]:.0%}" if probs.max() > 0 else "")
+                self.labels[digit].set_y(float(probs[digit]) + 0.03)
+        self.ax_draw.set_title(self.title())
+        self.fig.canvas.draw_idle()
+
+    def title(self) -> str:
+        """Return the canvas title: the current guess, or what to do."""
+        if not self.reading.digits:
+            return "Draw a digit with the mouse"
+        return f"Predicted: {self.reading.number} ({self.reading.confidence:.0%})"
+
+    def clear(self) -> None:
+        """Erase the drawing and reset the bars."""
+        self.pixels[:] = 0
+        self._last = None
+        self.image.set_data(self.pixels)
+        self.reading = Reading("drawing")
+        self._show(np.zeros(10))
+
+    def save(self) -> Path:
+        """Store the drawing as a new PNG in ``save_dir`` (never overwriting a file).
+
+        Raises:
+            OutputError: The folder is not writable.
+        """
+        from PIL import Image
+
+        from detector.outputs import save_new
+
+        img = Image.fromarray((self.pixels * 255).round().astype(np.uint8))
+        path = save_new(self.save_dir, "drawing", ".png", lambda fh: img.save(fh, format="PNG"), numbered=True)
+        self.saved.append(path)
+        return path
+
+    def _save_clicked(self) -> None:
+        from detector.errors import DetectorError
+
+        try:
+            self.ax_draw.set_xlabel(f"Saved {self.save().name}")
+        except DetectorError as err:
+            self.ax_draw.set_xlabel(str(err)[:60])
+        self.fig.canvas.draw_idle()
+
+
+def _new_figure():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(8, 5.5))
+    fig.canvas.manager.set_window_title("Number Detector - draw a digit")
+    return fig
+
+
+def run_draw(predictor, save_dir: Path) -> list[Path]:
+    """Open the drawing window and block until it is closed; return the files saved."""
+    import matplotlib.pyplot as plt
+
+    pad = DrawPad(predictor, save_dir)
+    plt.show()
+    plt.close(pad.fig)
+    return pad.saved

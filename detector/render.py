@@ -1,0 +1,199 @@
+"""Pure functions from results to rich renderables; the menu prints them at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from detector.results import Reading
+
+TABLE_LIMIT = 40  # rows shown in the terminal; the saved CSV holds them all
+BAR_WIDTH = 40  # probability bars; narrower terminals shrink them
+SHADES = " .:-=+*#%@"
+ERRORS_SHOWN = 5  # error lines listed under the results table  # dark to bright, for terminals without colour
+
+
+def explain_panel(menu_dir: Path) -> Panel:
+    """Return the "how it works" panel, naming the folder the menu reads."""
+    text = Text()
+    text.append("Number Detector reads handwritten or printed digits and numbers.\n\n", style="bold")
+    text.append("How: each picture is turned to gray, the ink is found and split into digits, every digit is ")
+    text.append("scaled to 28x28 like the MNIST data set and a small neural network (a CNN) names it 0-9 ")
+    text.append("with a confidence. Below 80 % the answer is flagged as unsure.\n\n")
+    text.append("Folder: ", style="bold")
+    text.append(f"{menu_dir.resolve()}\n", style="cyan")
+    text.append("Reads: ", style="bold")
+    text.append("images (PNG, JPG, BMP, GIF, TIFF, WebP) and CSV files of 28x28 pixel rows ")
+    text.append("(784 values 0-255 per row, optional label column).\n\n")
+    text.append("Add your own: ", style="bold")
+    text.append("copy pictures or CSVs into that folder, or use 'Draw a digit' and Save; then 'Load image'.")
+    return Panel(text, title="How it works", border_style="blue")
+
+
+def notice(message: str, kind: str = "info") -> Text:
+    """Return a one-line message styled for its kind: info, warn or error."""
+    style = {"info": "cyan", "warn": "yellow", "error": "bold red"}.get(kind, "")
+    return Text(message, style=style, overflow="fold")
+
+
+def describe_selection(path: Path, row: int | None = None, label: int | str | None = None) -> str:
+    """Return a short name for the loaded item, e.g. ``digits.csv row 3 (label 7)``."""
+    name = path.name if row is None else f"{path.name} row {row}"
+    return name if label is None else f"{name} (label {label})"
+
+
+def probability_bars(probabilities: Sequence[float]) -> Table:
+    """Return one bar per digit 0-9; the most likely digit is highlighted and marked."""
+    top = max(range(len(probabilities)), key=lambda d: probabilities[d])
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", width=1)
+    grid.add_column()
+    grid.add_column(justify="right", width=6)
+    grid.add_column(width=1)
+    for digit, p in enumerate(probabilities):
+        best = digit == top
+        style = "bold green" if best else "grey50"
+        bar = ProgressBar(1.0, float(p), width=BAR_WIDTH, complete_style=style, finished_style=style)
+        grid.add_row(Text(str(digit), style="bold" if best else ""), bar, f"{p:.1%}", "◀" if best else "")
+    return grid
+
+
+def reading_panel(reading: Reading, title: str | None = None) -> RenderableType:
+    """Return the result of one reading: number, confidence, flag and bars or per-digit rows."""
+    title = title or Path(reading.source).name
+    if reading.error:
+        return notice(f"{title}: {reading.error}", "error")
+    if not reading.digits:
+        return notice(f"{title}: no digit found; use dark ink on light paper (or light on dark)", "warn")
+    head = Text()
+    head.append("Number: ", style="bold")
+    head.append(reading.number, style="bold green")
+    head.append(f"   confidence {reading.confidence:.1%}")
+    if reading.label is not None:
+        mark = "✓" if reading.correct else "✗"
+        head.append(f"   label {reading.label} {mark}", style="green" if reading.correct else "red")
+    parts: list[RenderableType] = [head]
+    if reading.low_confidence:
+        parts.append(notice("Low confidence: the picture may be unclear or not a digit.", "warn"))
+    parts.append(probability_bars(reading.digits[0].probabilities) if len(reading.digits) == 1 else digit_rows(reading))
+    return Panel(Group(*parts), title=title, border_style="green" if not reading.low_confidence else "yellow")
+
+
+def digit_rows(reading: Reading) -> Table:
+    """Return a table with one row per digit of a multi-digit reading."""
+    table = Table(box=None, padding=(0, 1))
+    for name, justify in (("#", "right"), ("digit", "center"), ("confidence", "right"), ("", "left"), ("box", "left")):
+        table.add_column(name, justify=justify)
+    for i, d in enumerate(reading.digits, start=1):
+        flag = "low" if d.confidence < reading.threshold else ""
+        table.add_row(
+            str(i), str(d.digit), f"{d.confidence:.1%}", Text(flag, style="yellow"), "x{} y{} {}x{}".format(*d.box)
+        )
+    return table
+
+
+def _row_cells(r: Reading) -> list:
+    row = "" if r.row is None else str(r.row)
+    label = "" if r.label is None else str(r.label)
+    mark = {True: Text("✓", style="green"), False: Text("✗", style="red"), None: ""}[r.correct if r.digits else None]
+    if r.label is not None and not r.digits and not r.error:
+        mark = Text("✗", style="red")
+    if r.error:
+        return [Path(r.source).name, row, "-", "", Text("err", style="red"), label, ""]
+    flag = Text("!", style="bold yellow") if r.low_confidence or not r.digits else ""
+    number = r.number or Text("none", style="yellow")
+    return [Path(r.source).name, row, number, f"{r.confidence:.0%}", flag, label, mark]
+
+
+def accuracy(readings: Sequence[Reading]) -> tuple[int, int]:
+    """Return (correct, labelled) over the readings that carry a label."""
+    labelled = [r for r in readings if r.label is not None]
+    return sum(bool(r.correct) for r in labelled), len(labelled)
+
+
+def results_table(readings: Sequence[Reading], limit: int = TABLE_LIMIT) -> Table:
+    """Return the batch results table: a row per image or CSV row (the first ``limit``)."""
+    table = Table(title="Results", box=box.SIMPLE_HEAD, padding=0)
+    table.add_column("file", overflow="ellipsis", min_width=6)
+    for name, width in (("row", 3), ("number", 6), ("conf", 4), ("low", 3), ("label", 5), ("ok", 2)):
+        table.add_column(name, min_width=width, no_wrap=name != "number", justify="left" if name == "ok" else "right")
+    for r in readings[:limit]:
+        table.add_row(*_row_cells(r))
+    return table
+
+
+def results_view(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopped: bool = False) -> Group:
+    """Return the results table followed by one line per input that could not be read (first few)."""
+    failed = [r for r in readings if r.error]
+    lines = [notice(f"{Path(r.source).name}{_row_name(r)}: {r.error}", "error") for r in failed[:ERRORS_SHOWN]]
+    if len(failed) > ERRORS_SHOWN:
+        lines.append(notice(f"... and {len(failed) - ERRORS_SHOWN} more errors, listed in the saved CSV", "error"))
+    summary = Text(results_summary(readings, limit, stopped), style="bold")
+    return Group(results_table(readings, limit), summary, *lines)
+
+
+def _row_name(r: Reading) -> str:
+    return "" if r.row is None else f" row {r.row}"
+
+
+def results_summary(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopped: bool = False) -> str:
+    """Return the line under the table: count, accuracy over labelled rows, errors."""
+    parts = [f"{len(readings)} read" + (" (stopped early)" if stopped else "")]
+    if len(readings) > limit:
+        parts.append(f"first {limit} shown, all in the saved CSV")
+    right, total = accuracy(readings)
+    if total:
+        parts.append(f"accuracy {right}/{total} = {right / total:.1%}")
+    errors = sum(r.error is not None for r in readings)
+    if errors:
+        parts.append(f"{errors} could not be read")
+    return "; ".join(parts)
+
+
+def image_preview(pixels, max_cols: int = 56, max_rows: int = 20, color: bool = True) -> Text:
+    """Return a terminal picture of a grayscale image (0..1): two pixels per character cell.
+
+    With colour each cell is an upper half block whose foreground is the top pixel and
+    background the bottom one; without colour a character is chosen by brightness.
+    """
+    import numpy as np
+
+    small = _fit(pixels, max_cols, max_rows * 2)
+    if small.shape[0] % 2:
+        small = np.vstack([small, small[-1:]])
+    text = Text(no_wrap=True, overflow="crop")
+    for y in range(0, small.shape[0], 2):
+        if y:
+            text.append("\n")
+        for top, bottom in zip(small[y], small[y + 1], strict=True):
+            if color:
+                text.append("▀", style=Style(color=_rgb(top), bgcolor=_rgb(bottom)))
+            else:
+                text.append(SHADES[min(len(SHADES) - 1, int((top + bottom) / 2 * len(SHADES)))])
+    return text
+
+
+def _rgb(value: float) -> str:
+    v = round(min(1.0, max(0.0, float(value))) * 255)
+    return f"rgb({v},{v},{v})"
+
+
+def _fit(pixels, max_w: int, max_h: int):
+    """Resize so the image fits max_w x max_h cells, keeping its aspect ratio (area average)."""
+    import numpy as np
+    from PIL import Image
+
+    h, w = pixels.shape
+    factor = min(max_w / w, max_h / h)
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    img = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.float32), mode="F")
+    resample = Image.BOX if factor < 1 else Image.NEAREST
+    return np.clip(np.asarray(img.resize(size, resample), dtype=np.float32), 0, 1)

@@ -1,0 +1,167 @@
+"""Segmentation step 3: connected components of ink, kept, merged or split into digits.
+
+A :class:`Blob` is a box in working pixels plus the mask of its ink inside the box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_SIDE = 6  # working pixels; anything smaller is a speck
+MIN_AREA = 12
+SPLIT_WIDTH = 1.1  # a blob wider than this many line heights may be two touching digits
+FORCE_SPLIT_WIDTH = 1.6  # ... and one this wide is split even without a clear valley
+TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
+FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Ink in the box rows y0:y1, columns x0:x1 of the working copy."""
+
+    y0: int
+    x0: int
+    y1: int
+    x1: int
+    mask: np.ndarray  # bool (y1 - y0, x1 - x0)
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def components(mask: np.ndarray) -> list[Blob]:
+    """Return the 8-connected components of ``mask`` that are larger than a speck."""
+    from scipy import ndimage
+
+    labels, _n = ndimage.label(mask, structure=np.ones((3, 3)))
+    blobs = []
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        ys, xs = sl
+        piece = labels[sl] == k
+        if max(ys.stop - ys.start, xs.stop - xs.start) >= MIN_SIDE and piece.sum() >= MIN_AREA:
+            blobs.append(Blob(ys.start, xs.start, ys.stop, xs.stop, piece))
+    return blobs
+
+
+def touches_edge(blob: Blob, shape: tuple[int, int]) -> bool:
+    """True when the blob reaches the edge of a picture of ``shape`` (h, w)."""
+    return blob.y0 == 0 or blob.x0 == 0 or blob.y1 == shape[0] or blob.x1 == shape[1]
+
+
+def is_clutter(blob: Blob, shape: tuple[int, int]) -> bool:
+    """True for page edges, frames, sign borders and solid patches."""
+    h, w = shape
+    touches = touches_edge(blob, shape)
+    fill = blob.mask.mean()
+    if touches and (blob.height > 0.9 * h or blob.width > 0.9 * w):
+        return True
+    if blob.height * blob.width > 0.4 * h * w and fill < 0.2:
+        return True
+    return blob.width > 0.4 * blob.height and fill > 0.85 and blob.height > 10
+
+
+def is_dash(blob: Blob) -> bool:
+    """True for a blob much wider than tall (a dash or a rule left over after merging)."""
+    return blob.width > 3 * blob.height
+
+
+def join(a: Blob, b: Blob) -> Blob:
+    """Return one blob holding the ink of both."""
+    y0, x0, y1, x1 = min(a.y0, b.y0), min(a.x0, b.x0), max(a.y1, b.y1), max(a.x1, b.x1)
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    for part in (a, b):
+        mask[part.y0 - y0 : part.y1 - y0, part.x0 - x0 : part.x1 - x0] |= part.mask
+    return Blob(y0, x0, y1, x1, mask)
+
+
+def _near(a: Blob, b: Blob, distance: int) -> bool:
+    """True when some ink of ``a`` lies within ``distance`` px (square) of ink of ``b``."""
+    from scipy import ndimage
+
+    both = join(a, b)
+    y0, x0 = both.y0, both.x0
+    mask_a = np.zeros_like(both.mask)
+    mask_a[a.y0 - y0 : a.y1 - y0, a.x0 - x0 : a.x1 - x0] = a.mask
+    grown = ndimage.maximum_filter(mask_a, size=2 * distance + 1)
+    return bool((grown[b.y0 - y0 : b.y1 - y0, b.x0 - x0 : b.x1 - x0] & b.mask).any())
+
+
+def _belong_together(a: Blob, b: Blob) -> bool:
+    """Pieces of one digit: overlapping columns, stacked or almost touching, digit-shaped together."""
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    if overlap < 0.3 * min(a.width, b.width):
+        return False
+    tall = max(a.height, b.height)
+    height = max(a.y1, b.y1) - min(a.y0, b.y0)
+    width = max(a.x1, b.x1) - min(a.x0, b.x0)
+    if max(a.y0, b.y0) - min(a.y1, b.y1) > 0.3 * tall or height > 1.5 * tall or width > 1.1 * height:
+        return False
+    stacked = min(a.y1, b.y1) - max(a.y0, b.y0) <= 0.5 * min(a.height, b.height)
+    return stacked or overlap >= 0.6 * min(a.width, b.width) or _near(a, b, max(2, round(TOUCH * tall)))
+
+
+def merge_fragments(blobs: list[Blob]) -> list[Blob]:
+    """Join pieces of one digit stacked above each other (the detached bar of a 5).
+
+    Passes repeat until nothing joins, so a piece can join a blob that grew meanwhile.
+    """
+    merged = _merge_pass(blobs)
+    while len(merged) < len(blobs):
+        blobs, merged = merged, _merge_pass(merged)
+    return merged
+
+
+def _merge_pass(blobs: list[Blob]) -> list[Blob]:
+    blobs = sorted(blobs, key=lambda b: -b.mask.sum())
+    merged: list[Blob] = []
+    for blob in blobs:
+        for i, kept in enumerate(merged):
+            if _belong_together(kept, blob):
+                merged[i] = join(kept, blob)
+                break
+        else:
+            merged.append(blob)
+    return merged
+
+
+def trim(blob: Blob, c0: int, c1: int) -> Blob | None:
+    """Return the part of ``blob`` in its columns c0:c1, box tightened; None when empty."""
+    part = blob.mask[:, c0:c1]
+    rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+    if rows.size == 0:
+        return None
+    r0, r1, k0, k1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    return Blob(blob.y0 + r0, blob.x0 + c0 + k0, blob.y0 + r1, blob.x0 + c0 + k1, part[r0:r1, k0:k1])
+
+
+def split_touching(blob: Blob, line_height: float) -> list[Blob]:
+    """Cut a blob that is clearly several touching digits at valleys of its column profile."""
+    if blob.width <= SPLIT_WIDTH * line_height or blob.width < 8:
+        return [blob]
+    profile = blob.mask.sum(axis=0).astype(np.float32)
+    lo, hi = int(blob.width * 0.25), int(blob.width * 0.75)
+    centre = np.abs(np.arange(lo, hi) - blob.width / 2) / blob.width
+    score = profile[lo:hi] / max(1.0, profile.mean()) + centre
+    cut = lo + int(np.argmin(score))
+    if profile[cut] > 0.6 * profile.mean() and blob.width <= FORCE_SPLIT_WIDTH * line_height:
+        return [blob]
+    parts = [trim(blob, 0, cut), trim(blob, cut, blob.width)]
+    return [piece for part in parts if part is not None for piece in split_touching(part, line_height)]
+
+
+def drop_faint(blobs: list[Blob], ink: np.ndarray, fraction: float = FAINT) -> list[Blob]:
+    """Drop blobs much fainter than the strongest one (shadows, page edges, erased marks)."""
+    strength = [float(np.percentile(ink[b.y0 : b.y1, b.x0 : b.x1][b.mask], 90)) for b in blobs]
+    top = max(strength, default=0.0)
+    return [b for b, s in zip(blobs, strength, strict=True) if s >= fraction * top]

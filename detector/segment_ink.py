@@ -1,0 +1,103 @@
+"""Segmentation step 1: a working copy of the picture, its ink map and an ink mask.
+
+Lighting is evened out by dividing by a background estimated on a small copy, the
+polarity is decided per picture, and the mask is thresholded with Otsu plus hysteresis
+so that faint parts of a stroke stay attached to its dark parts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+WORK_SIDE = 1200  # longer side of the working copy of a large photo
+MIN_WORK_SIDE = 96  # tiny crops are enlarged so that strokes span a few pixels
+BACKGROUND_SIDE = 128  # the background is estimated on a copy this large
+MIN_CONTRAST = 0.12  # ink must be at least this much darker (or lighter) than the paper
+DARK_PAPER = 0.3  # paper darker than this is not brightened further
+LOW_FRACTION = 0.5  # hysteresis: weak ink counts when it touches ink above the Otsu level
+
+
+def resize(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Return float32 ``image`` resampled (antialiased bilinear) to ``shape`` (h, w)."""
+    from PIL import Image
+
+    if image.shape == shape:
+        return image.astype(np.float32)
+    pil = Image.fromarray(np.ascontiguousarray(image, dtype=np.float32), mode="F")
+    return np.asarray(pil.resize((shape[1], shape[0]), Image.BILINEAR), dtype=np.float32)
+
+
+def working_copy(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """Return the picture resized for segmentation and the input pixels per working pixel."""
+    h, w = gray.shape
+    factor = min(max(1.0, MIN_WORK_SIDE / min(h, w)), WORK_SIDE / max(h, w))
+    if factor == 1.0:
+        return gray.astype(np.float32), 1.0
+    shape = (max(1, round(h * factor)), max(1, round(w * factor)))
+    return resize(gray, shape), w / shape[1]
+
+
+def otsu(values: np.ndarray) -> float:
+    """Return Otsu's threshold of values in 0..1."""
+    bins = np.clip((np.asarray(values, dtype=np.float32) * 256).astype(np.int32), 0, 255)
+    hist = np.bincount(bins.ravel(), minlength=256)
+    edges = np.arange(257, dtype=np.float64) / 256
+    p = hist.astype(np.float64) / max(1, hist.sum())
+    omega = np.cumsum(p)
+    mu = np.cumsum(p * edges[:-1])
+    between = (mu[-1] * omega - mu) ** 2 / np.maximum(omega * (1 - omega), 1e-12)
+    return float(edges[int(np.argmax(between)) + 1])
+
+
+def _ring(image: np.ndarray) -> np.ndarray:
+    k = max(1, min(image.shape) // 20)
+    return np.concatenate([image[:k].ravel(), image[-k:].ravel(), image[:, :k].ravel(), image[:, -k:].ravel()])
+
+
+def dark_on_light(gray: np.ndarray) -> bool:
+    """Decide polarity: True when the paper (mostly the border) is lighter than the ink."""
+    t = otsu(gray)
+    light_border = float((_ring(gray) > t).mean())
+    if abs(light_border - 0.5) > 0.2:
+        return light_border > 0.5
+    return float((gray > t).mean()) > 0.5  # ink is the smaller class
+
+
+def background(paper: np.ndarray) -> np.ndarray:
+    """Estimate the paper brightness under uneven light (paper bright, ink dark).
+
+    A grey closing on a small copy removes every dark feature narrower than about a
+    fifth of the picture (the strokes) and keeps gradients and shadows.
+    """
+    from scipy import ndimage
+
+    h, w = paper.shape
+    f = min(1.0, BACKGROUND_SIDE / max(h, w))
+    small = resize(paper, (max(1, round(h * f)), max(1, round(w * f))))
+    k = max(3, min(small.shape) // 5) | 1
+    bg = ndimage.grey_closing(small, size=(k, k), mode="nearest")
+    bg = ndimage.uniform_filter(bg, size=max(3, k // 2), mode="nearest")
+    return np.maximum(resize(bg, paper.shape), paper)
+
+
+def ink_map(gray: np.ndarray) -> np.ndarray:
+    """Return the ink as 0 (paper) .. 1 (ink fully dark against its paper), either polarity."""
+    paper = gray if dark_on_light(gray) else 1.0 - gray
+    bg = background(paper)
+    # Dividing evens out shadows; the floor keeps the noise of a dark page from growing.
+    return np.clip((bg - paper) / np.maximum(bg, DARK_PAPER), 0.0, 1.0).astype(np.float32)
+
+
+def ink_mask(ink: np.ndarray) -> np.ndarray:
+    """Return the bool mask of ink pixels (all False when nothing stands out from the paper)."""
+    from scipy import ndimage
+
+    if float(np.percentile(ink, 99.9)) < MIN_CONTRAST:
+        return np.zeros(ink.shape, dtype=bool)
+    high = max(otsu(ink), MIN_CONTRAST)
+    weak = ink > high * LOW_FRACTION
+    labels, n = ndimage.label(weak, structure=np.ones((3, 3)))
+    strong = np.zeros(n + 1, dtype=bool)
+    strong[np.unique(labels[ink > high])] = True
+    strong[0] = False
+    return strong[labels]

@@ -1,0 +1,72 @@
+"""Shared fixtures: a small random model, and pictures drawn with numpy/Pillow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """Save an untrained DigitNet checkpoint (random weights, fixed seed) and return its path."""
+    import torch
+
+    from detector.checkpoint import save_checkpoint
+    from detector.config import ModelConfig
+    from detector.model import DigitNet
+
+    torch.manual_seed(0)
+    config = ModelConfig()
+    path = tmp_path_factory.mktemp("model") / "tiny.pt"
+    return save_checkpoint(path, DigitNet(config).eval(), config, {"note": "random weights for tests"})
+
+
+def digit_picture(size: int = 28, dark_on_light: bool = False) -> np.ndarray:
+    """Return a uint8 picture of a rough '7' (a bar and a diagonal), MNIST style by default."""
+    img = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(img)
+    s = size / 28
+    draw.line([(7 * s, 7 * s), (21 * s, 7 * s), (12 * s, 22 * s)], fill=255, width=max(2, round(3 * s)))
+    arr = np.asarray(img)
+    return 255 - arr if dark_on_light else arr
+
+
+def blobs_picture(width: int = 160, height: int = 80) -> np.ndarray:
+    """Return a dark-on-light uint8 picture with two separate blobs, left and right."""
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((20, 15, 50, 65), fill=0)
+    draw.ellipse((95, 15, 135, 65), fill=0)
+    return np.asarray(img)
+
+
+def pixel_csv(path: Path, images: np.ndarray, labels: list[int] | None = None) -> Path:
+    """Write a Kaggle-layout CSV (``label,pixel0..pixel783``; no label column when labels is None)."""
+    flat = images.reshape(len(images), -1).astype(int)
+    header = ([] if labels is None else ["label"]) + [f"pixel{i}" for i in range(784)]
+    lines = [",".join(header)]
+    for i, row in enumerate(flat):
+        cells = ([] if labels is None else [str(labels[i])]) + [str(v) for v in row]
+        lines.append(",".join(cells))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def menu_dir(tmp_path) -> Path:
+    """A menu_data/ with a 28x28 PNG, a larger two-blob JPEG-free PNG and a labelled 3-row CSV."""
+    folder = tmp_path / "menu_data"
+    folder.mkdir()
+    Image.fromarray(digit_picture()).save(folder / "seven.png")
+    Image.fromarray(blobs_picture()).save(folder / "two_blobs.png")
+    rows = np.stack([digit_picture(), digit_picture(), np.zeros((28, 28), np.uint8)])
+    pixel_csv(folder / "rows.csv", rows, [7, 3, 1])
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return {name: (size, mtime_ns)} of the files in ``folder``, to prove nothing changed."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}

@@ -1,0 +1,156 @@
+"""Annotated pictures and safe output files."""
+
+from __future__ import annotations
+
+import errno
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from detector import display, outputs
+from detector.errors import OutputError
+from detector.outputs import save_new, save_results_csv, unique_path, write_atomic
+from detector.results import DigitResult, Reading
+from tests.conftest import blobs_picture, digit_picture, pixel_csv
+
+GREEN, RED = (30, 200, 60), (230, 40, 40)
+
+
+def two_digit_reading(source: str, boxes) -> Reading:
+    probs = tuple([0.0] * 10)
+    return Reading(source, digits=(DigitResult(4, 0.97, probs, boxes[0]), DigitResult(2, 0.5, probs, boxes[1], 0)))
+
+
+def test_annotate_draws_boxes_in_their_colours_and_a_caption():
+    picture = blobs_picture()  # 160 x 80
+    reading = two_digit_reading("x.png", [(20, 15, 31, 51), (95, 15, 41, 51)])
+    img = display.annotate(picture, reading)
+    grow = display.MIN_SIDE / 160
+    arr = np.asarray(img)
+    assert img.width == display.MIN_SIDE and img.height > round(80 * grow)  # enlarged, caption band below
+    left_edge = arr[round(40 * grow), round(20 * grow)]
+    right_edge = arr[round(40 * grow), round(95 * grow)]
+    assert tuple(left_edge) == GREEN and tuple(right_edge) == RED  # confident vs low-confidence box
+    assert tuple(arr[round(40 * grow), round(70 * grow)]) == (255, 255, 255)  # paper between digits untouched
+
+
+def test_annotate_scales_boxes_from_source_pixels():
+    picture = np.full((100, 200), 255, np.uint8)
+    reading = two_digit_reading("x.png", [(200, 40, 100, 100), (0, 0, 2, 2)])  # source is twice as big
+    arr = np.asarray(display.annotate(picture, reading, scale=2.0))
+    grow = display.MIN_SIDE / 200
+    assert tuple(arr[round(45 * grow), round(100 * grow)]) == GREEN
+
+
+def test_caption_text():
+    reading = Reading("a.png", digits=(DigitResult(7, 0.98, (0.0,) * 10, (0, 0, 5, 5)),))
+    assert display.caption(reading) == "Predicted: 7 (98%)"
+    assert display.caption(Reading("a.png")) == "No digit found"
+
+
+def test_save_annotated_writes_new_png_each_time(tmp_path):
+    src = tmp_path / "pair.png"
+    Image.fromarray(blobs_picture()).save(src)
+    reading = two_digit_reading(str(src), [(20, 15, 31, 51), (95, 15, 41, 51)])
+    first = display.save_annotated(reading, tmp_path / "out")
+    second = display.save_annotated(reading, tmp_path / "out")
+    assert first.name == "pair-annotated.png" and second.name == "pair-annotated-001.png"
+    with Image.open(first) as img:
+        assert img.format == "PNG" and img.width == display.MIN_SIDE
+
+
+def test_save_annotated_csv_row(tmp_path):
+    csv = pixel_csv(tmp_path / "r.csv", np.stack([digit_picture(), np.zeros((28, 28), np.uint8)]), [7, 0])
+    reading = Reading(str(csv), 0, 7, (DigitResult(7, 0.9, (0.0,) * 10, (0, 0, 28, 28)),))
+    path = display.save_annotated(reading, tmp_path / "out")
+    assert path.name == "r-row0-annotated.png"
+    assert np.asarray(Image.open(path)).max() == 255  # the stroke is there
+
+
+def test_save_annotated_failures_are_output_errors(tmp_path):
+    src = tmp_path / "seven.png"
+    Image.fromarray(digit_picture()).save(src)
+    reading = Reading(str(src))
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should go")
+    with pytest.raises(OutputError, match="cannot create folder"):
+        display.save_annotated(reading, blocker / "out")
+    with pytest.raises(OutputError, match="cannot draw"):
+        display.save_annotated(Reading(str(tmp_path / "gone.png")), tmp_path / "out")
+
+
+def test_has_display_follows_the_environment(monkeypatch):
+    monkeypatch.setattr(display.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert display.has_display() is False
+
+
+def test_unique_path_never_returns_an_existing_name(tmp_path):
+    assert unique_path(tmp_path, "results", ".csv") == tmp_path / "results.csv"
+    (tmp_path / "results.csv").write_text("x")
+    (tmp_path / "results-001.csv").write_text("x")
+    assert unique_path(tmp_path, "results", ".csv") == tmp_path / "results-002.csv"
+    assert unique_path(tmp_path, "drawing", ".png", numbered=True) == tmp_path / "drawing-001.png"
+
+
+def test_write_atomic_bytes_and_callback(tmp_path):
+    write_atomic(tmp_path / "a.bin", b"abc")
+    write_atomic(tmp_path / "b.bin", lambda fh: fh.write(b"xyz"))
+    assert (tmp_path / "a.bin").read_bytes() == b"abc" and (tmp_path / "b.bin").read_bytes() == b"xyz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.bin", "b.bin"]  # no temp files left
+
+
+def test_write_atomic_disk_full_leaves_nothing(tmp_path):
+    (tmp_path / "keep.csv").write_bytes(b"old")
+
+    def full(fh):
+        fh.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OutputError, match="No space left on device") as info:
+        write_atomic(tmp_path / "keep.csv", full)
+    assert "\n" not in str(info.value)
+    assert (tmp_path / "keep.csv").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_write_atomic_missing_folder_is_output_error(tmp_path):
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(tmp_path / "no" / "such" / "x.csv", b"x")
+
+
+def test_save_new_never_overwrites(tmp_path, monkeypatch):
+    (tmp_path / "drawing-001.png").write_bytes(b"mine")
+    taken = tmp_path / "drawing-002.png"
+    real_unique = outputs.unique_path
+    calls = []
+
+    def racing_unique(*args, **kwargs):  # another program takes drawing-002 between check and write
+        calls.append(1)
+        path = real_unique(*args, **kwargs)
+        if len(calls) == 1:
+            taken.write_bytes(b"theirs")
+        return path
+
+    monkeypatch.setattr(outputs, "unique_path", racing_unique)
+    path = save_new(tmp_path, "drawing", ".png", b"new", numbered=True)
+    assert path.name == "drawing-003.png" and path.read_bytes() == b"new"
+    assert (tmp_path / "drawing-001.png").read_bytes() == b"mine" and taken.read_bytes() == b"theirs"
+
+
+def test_save_results_csv_columns(tmp_path):
+    probs = (0.0,) * 10
+    readings = [
+        Reading("m/rows.csv", 0, 7, (DigitResult(7, 0.91, probs, (0, 0, 28, 28)),)),
+        Reading("m/rows.csv", 1, 3, (DigitResult(8, 0.5, probs, (0, 0, 28, 28)),)),
+        Reading("m/bad.png", error="bad.png is empty"),
+    ]
+    lines = save_results_csv(readings, tmp_path / "out").read_text().splitlines()
+    assert lines == [
+        "file,row,number,confidence,low_confidence,label,correct,error",
+        "m/rows.csv,0,7,0.9100,0,7,1,",
+        "m/rows.csv,1,8,0.5000,1,3,0,",
+        "m/bad.png,,,0.0000,0,,,bad.png is empty",
+    ]

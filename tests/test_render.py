@@ -1,0 +1,137 @@
+"""Render functions printed on StringIO consoles."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from detector.render import (
+    SHADES,
+    accuracy,
+    describe_selection,
+    explain_panel,
+    image_preview,
+    probability_bars,
+    reading_panel,
+    results_table,
+    results_view,
+)
+from detector.results import DigitResult, Reading
+
+
+def text_of(renderable, width: int = 100, **kwargs) -> str:
+    console = Console(file=io.StringIO(), width=width, **kwargs)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def digit(d: int, conf: float, box=(0, 0, 10, 10)) -> DigitResult:
+    probs = np.full(10, (1 - conf) / 9)
+    probs[d] = conf
+    return DigitResult(d, conf, tuple(float(p) for p in probs), box)
+
+
+def test_single_digit_panel_has_number_confidence_and_ten_bars():
+    out = text_of(reading_panel(Reading("pics/seven.png", digits=(digit(7, 0.93),))))
+    assert "Number: 7" in out and "confidence 93.0%" in out and "seven.png" in out
+    bar_lines = [line for line in out.splitlines() if re.match(r"│ \d ", line) and "%" in line]
+    assert [line[2] for line in bar_lines] == [str(d) for d in range(10)]
+    marked = [line for line in out.splitlines() if "◀" in line]
+    assert len(marked) == 1 and "7 " in marked[0] and "93.0%" in marked[0]
+    assert "Low confidence" not in out
+
+
+def test_low_confidence_is_flagged():
+    out = text_of(reading_panel(Reading("a.png", digits=(digit(4, 0.41),))))
+    assert "Low confidence" in out and "41.0%" in out
+
+
+def test_multi_digit_reading_has_a_row_per_digit():
+    reading = Reading("n.png", digits=(digit(4, 0.99, (5, 6, 20, 30)), digit(2, 0.6, (40, 6, 18, 30))))
+    out = text_of(reading_panel(reading))
+    assert "Number: 42" in out
+    assert "x5 y6 20x30" in out and "x40 y6 18x30" in out
+    assert "◀" not in out  # no bars for multi-digit pictures
+    low_rows = [line for line in out.splitlines() if "60.0%" in line and "Number" not in line]
+    assert len(low_rows) == 1 and "low" in low_rows[0]
+
+
+def test_label_marks_right_and_wrong():
+    right = text_of(reading_panel(Reading("r.csv", 0, 7, (digit(7, 0.9),))))
+    wrong = text_of(reading_panel(Reading("r.csv", 1, 3, (digit(7, 0.9),))))
+    assert "label 7 ✓" in right and "label 3 ✗" in wrong
+
+
+def test_error_and_nothing_found_are_one_line():
+    err = text_of(reading_panel(Reading("b.png", error="b.png is damaged; export it again")))
+    none = text_of(reading_panel(Reading("blank.png")))
+    assert err.strip() == "b.png: b.png is damaged; export it again"
+    assert len(none.strip().splitlines()) == 1 and "no digit found" in none
+
+
+def test_bars_follow_the_probabilities():
+    probs = [0.0] * 10
+    probs[3], probs[8] = 0.25, 0.75
+    lines = text_of(probability_bars(probs)).splitlines()
+    assert "◀" in lines[8] and "75.0%" in lines[8] and "25.0%" in lines[3]
+    assert lines[8].count("━") > lines[3].count("━") > lines[0].count("━")
+
+
+def test_results_table_accuracy_and_limit():
+    readings = [Reading("d.csv", i, i % 10, (digit(i % 10 if i % 3 else 1, 0.9),)) for i in range(50)]
+    right, total = accuracy(readings)
+    assert total == 50 and right == sum(1 for i in range(50) if i % 3 or i % 10 == 1)
+    out = text_of(results_view(readings, limit=10))
+    assert f"accuracy {right}/50 = {right / 50:.1%}" in out
+    assert "first 10 shown" in out
+    assert out.count("d.csv") == 10
+
+
+def test_results_view_lists_errors_and_stopped():
+    readings = [Reading("ok.png", digits=(digit(2, 0.95),)), Reading("bad.png", error="bad.png is empty (0 bytes)")]
+    out = text_of(results_view(readings, stopped=True))
+    assert "bad.png: bad.png is empty (0 bytes)" in out
+    assert "stopped early" in out and "1 could not be read" in out
+
+
+def test_forty_columns_fit():
+    readings = [Reading("a_rather_long_file_name_for_a_picture.png", digits=(digit(5, 0.7),))]
+    readings.append(Reading("rows.csv", 12, 4, (digit(4, 0.99),)))
+    for renderable in (reading_panel(readings[0]), results_view(readings), explain_panel(Path("/tmp/menu_data"))):
+        out = text_of(renderable, width=40)
+        assert max(len(line) for line in out.splitlines()) <= 40
+    table = text_of(results_table(readings), width=40)
+    assert "✓" in table and "12" in table  # the narrow columns survive
+
+
+def test_image_preview_colour_uses_half_blocks():
+    pixels = np.zeros((20, 10), np.float32)
+    pixels[:10] = 1.0  # top half white
+    out = text_of(image_preview(pixels, max_cols=10, max_rows=10), force_terminal=True, color_system="truecolor")
+    lines = out.rstrip("\n").splitlines()
+    assert len(lines) == 10 and all(line.count("▀") == 10 for line in lines)
+    assert "38;2;255;255;255" in out and "48;2;0;0;0" in out
+
+
+def test_image_preview_without_colour_uses_brightness_characters():
+    pixels = np.zeros((20, 20), np.float32)
+    pixels[5:15, 5:15] = 1.0
+    text = image_preview(pixels, max_cols=20, max_rows=10, color=False).plain
+    rows = text.splitlines()
+    assert "▀" not in text and len(rows) == 10
+    assert rows[5][10] == SHADES[-1] and rows[0][0] == SHADES[0]
+
+
+def test_no_color_console_strips_colours():
+    out = text_of(reading_panel(Reading("a.png", digits=(digit(1, 0.9),))), force_terminal=True, no_color=True)
+    assert "\x1b[38;" not in out and "\x1b[48;" not in out
+    assert "Number:" in out and "90.0%" in out
+
+
+def test_describe_selection():
+    assert describe_selection(Path("/x/rows.csv"), 3, 7) == "rows.csv row 3 (label 7)"
+    assert describe_selection(Path("/x/seven.png")) == "seven.png"

@@ -1,0 +1,252 @@
+"""Hostile and odd image files: every one reads right or gives one InputError line."""
+
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import tracemalloc
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import detector.io as dio
+from detector.errors import InputError
+from detector.io import list_inputs, read_image
+from detector.paths import DEFAULT_MODEL, PROJECT_ROOT
+
+needs_model = pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet")
+
+
+def seven(size: int = 100) -> Image.Image:
+    """A '7' drawn in two strokes as a mode "L" mask (255 = ink)."""
+    img = Image.new("L", (size, size), 0)
+    s = size / 100
+    ImageDraw.Draw(img).line([(30 * s, 25 * s), (70 * s, 25 * s), (45 * s, 80 * s)], fill=255, width=int(8 * s))
+    return img
+
+
+def png_bytes(width: int = 40, height: int = 30) -> bytes:
+    path_img = Image.fromarray(np.random.default_rng(0).integers(0, 255, (height, width), dtype=np.uint8))
+    import io
+
+    buf = io.BytesIO()
+    path_img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def jpeg_bytes() -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    Image.merge("RGB", [seven()] * 3).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+def bomb_png(side: int = 30000) -> bytes:
+    """A valid PNG header that claims side x side pixels, with a few rows of data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    data = zlib.compress(b"\x00" * (side + 1) * 8)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+BAD_FILES = {
+    "empty.png": (b"", "empty (0 bytes)"),
+    "truncated.png": (png_bytes()[:60], "not a readable image"),
+    "truncated.jpg": (jpeg_bytes()[:300], "not a readable image"),
+    "text.png": (b"this is not a picture\n", "not a readable image"),
+    "bomb.png": (bomb_png(), "too large"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_image_files_give_one_line_input_error(tmp_path, name):
+    data, words = BAD_FILES[name]
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(words)) as info:
+        read_image(tmp_path / name)
+    assert "\n" not in str(info.value)
+
+
+def test_directory_named_like_an_image(tmp_path):
+    (tmp_path / "x.png").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        read_image(tmp_path / "x.png")
+
+
+def test_broken_symlink(tmp_path):
+    os.symlink(tmp_path / "gone.png", tmp_path / "link.png")
+    with pytest.raises(InputError, match="broken link"):
+        read_image(tmp_path / "link.png")
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "secret.png"
+    seven().save(path)
+    if os.geteuid() == 0:  # root reads anything: simulate the refusal at open()
+        import builtins
+
+        real_open = builtins.open
+
+        def refusing_open(file, *args, **kwargs):
+            if str(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing_open)
+    else:
+        path.chmod(0)
+    with pytest.raises(InputError, match=r"no permission to read secret\.png"):
+        read_image(path)
+
+
+def test_file_deleted_between_listing_and_loading(tmp_path, monkeypatch):
+    for name in ("a.png", "b.png"):
+        seven().save(tmp_path / name)
+    listed = list_inputs(tmp_path)
+    listed[0].unlink()
+    with pytest.raises(InputError, match="does not exist"):
+        read_image(listed[0])
+    # The narrower race: gone after the checks, before Pillow opens it.
+    real_check = dio._check_file
+
+    def check_then_delete(path):
+        real_check(path)
+        path.unlink()
+
+    monkeypatch.setattr(dio, "_check_file", check_then_delete)
+    with pytest.raises(InputError, match="disappeared before it could be read"):
+        read_image(listed[1])
+
+
+def test_non_utf8_file_name_reads_and_errors_print(tmp_path):
+    path = tmp_path / os.fsdecode(b"digit-\xff\xfe.png")
+    seven().save(path)
+    assert read_image(path).pixels.shape == (100, 100)
+    bad = tmp_path / os.fsdecode(b"bad-\xff.png")
+    bad.write_bytes(b"")
+    with pytest.raises(InputError) as info:
+        read_image(bad)
+    str(info.value).encode("utf-8")  # printable: no lone surrogates in the message
+
+
+def test_too_long_file_name(tmp_path):
+    with pytest.raises(InputError, match="longer than the system allows"):
+        read_image(tmp_path / ("a" * 300 + ".png"))
+    name = "b" * 251 + ".png"  # 255 bytes: the longest name the OS allows still reads
+    seven().save(tmp_path / name)
+    assert read_image(tmp_path / name).pixels.shape == (100, 100)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (1, 10000), (10000, 1)])
+def test_degenerate_sizes(tmp_path, width, height):
+    Image.new("L", (width, height), 128).save(tmp_path / "thin.png")
+    loaded = read_image(tmp_path / "thin.png")
+    assert max(loaded.pixels.shape) <= dio.DEFAULT_MAX_SIDE and min(loaded.pixels.shape) == 1
+    assert loaded.source_size == (width, height)
+    assert np.allclose(loaded.pixels, 128 / 255, atol=0.01)
+
+
+def test_sixteen_bit_grey(tmp_path):
+    arr = np.zeros((40, 40), np.uint16)
+    arr[10:30, 18:22] = 65535
+    Image.fromarray(arr).save(tmp_path / "deep.png")
+    px = read_image(tmp_path / "deep.png").pixels
+    assert px[20, 20] == pytest.approx(1.0) and px[0, 0] == pytest.approx(0.0)
+
+
+def test_palette_image(tmp_path):
+    img = Image.new("P", (40, 40), 0)
+    img.putpalette([255, 255, 255, 0, 0, 0] + [0] * 762)  # index 0 white, 1 black
+    img.paste(1, (18, 10, 22, 30))
+    img.save(tmp_path / "pal.png")
+    px = read_image(tmp_path / "pal.png").pixels
+    assert px[0, 0] == pytest.approx(1.0) and px[20, 20] == pytest.approx(0.0)
+
+
+def test_cmyk_jpeg(tmp_path):
+    img = Image.new("CMYK", (40, 40), (0, 0, 0, 0))  # white paper
+    img.paste((0, 0, 0, 255), (18, 10, 22, 30))  # black ink
+    img.save(tmp_path / "print.jpg", quality=95)
+    px = read_image(tmp_path / "print.jpg").pixels
+    assert px[0, 0] > 0.9 and px[20, 20] < 0.1
+
+
+@pytest.mark.parametrize(("ink", "paper"), [(0, 1.0), (255, 0.0)])
+def test_transparent_canvas_flattened_to_contrast(tmp_path, ink, paper):
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    mask = np.asarray(seven()) > 0
+    rgba[mask] = (ink, ink, ink, 255)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    px = read_image(tmp_path / "t.png").pixels
+    assert px[~mask].mean() == pytest.approx(paper, abs=0.01)  # the transparent canvas
+    assert px[mask].mean() == pytest.approx(ink / 255, abs=0.01)  # the ink keeps its own shade
+
+
+@needs_model
+@pytest.mark.parametrize("ink", [0, 255])
+def test_digit_on_transparent_canvas_reads_right(tmp_path, ink):
+    from detector.predict import Predictor
+
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    rgba[np.asarray(seven()) > 0] = (ink, ink, ink, 255)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "seven.png")
+    reading = Predictor.load().read_loaded(read_image(tmp_path / "seven.png"), "seven.png")
+    assert reading.number == "7"
+
+
+def test_animated_gif_uses_first_frame(tmp_path):
+    first = Image.new("L", (40, 40), 255)
+    first.paste(0, (18, 10, 22, 30))
+    second = Image.new("L", (40, 40), 0)
+    first.save(tmp_path / "anim.gif", save_all=True, append_images=[second], duration=100)
+    px = read_image(tmp_path / "anim.gif").pixels
+    assert px[0, 0] > 0.9 and px[20, 20] < 0.1
+
+
+def test_decompression_bomb_refused_fast_and_small(tmp_path):
+    (tmp_path / "bomb.png").write_bytes(bomb_png())
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="too large"):
+        read_image(tmp_path / "bomb.png")
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 2.0 and peak < 20e6
+
+
+MEASURE = """
+import resource, sys
+from detector.io import read_image
+loaded = read_image(sys.argv[1])
+print(loaded.pixels.shape, loaded.source_size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_kib(path) -> tuple[str, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True
+    ).stdout
+    head, rss = out.rsplit(" ", 1)
+    return head, int(rss)
+
+
+@pytest.mark.slow
+def test_hundred_megapixel_photo_reads_downscaled_in_bounded_memory(tmp_path):
+    rng = np.random.default_rng(1)
+    small = Image.fromarray(rng.integers(0, 255, (84, 120, 3), dtype=np.uint8))
+    small.resize((12000, 8400)).save(tmp_path / "photo.jpg", quality=85)  # 100.8 megapixels
+    seven().save(tmp_path / "small.png")
+    shape, peak = peak_rss_kib(tmp_path / "photo.jpg")
+    _, baseline = peak_rss_kib(tmp_path / "small.png")
+    assert shape == "(1680, 2400) (12000, 8400)"
+    # Decoding at full size would need 300 MB (RGB) + 400 MB (float grey); measured about 50 MB.
+    assert (peak - baseline) / 1024 < 120, f"peak grew by {(peak - baseline) / 1024:.0f} MB"

@@ -1,0 +1,176 @@
+"""Segmentation on scenes drawn in the test: order, splitting, merging, rules, polarity, lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from detector.segment import DigitCrop, find_digits
+from detector.segment_ink import dark_on_light, otsu
+from detector.segment_rules import long_runs
+
+
+def page(width: int = 400, height: int = 200, paper: int = 235) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    img = Image.new("L", (width, height), paper)
+    return img, ImageDraw.Draw(img)
+
+
+def gray(img: Image.Image, noise: float = 0.01, seed: int = 0) -> np.ndarray:
+    arr = np.asarray(img, dtype=np.float32) / 255
+    return np.clip(arr + np.random.default_rng(seed).normal(0, noise, arr.shape), 0, 1).astype(np.float32)
+
+
+def one(draw: ImageDraw.ImageDraw, x: int, y: int, h: int, ink: int = 30, width: int = 5) -> None:
+    draw.line([(x, y), (x, y + h)], fill=ink, width=width)
+
+
+def zero(draw: ImageDraw.ImageDraw, x: int, y: int, h: int, ink: int = 30, width: int = 5) -> None:
+    draw.ellipse([x, y, x + int(h * 0.6), y + h], outline=ink, width=width)
+
+
+def five(draw: ImageDraw.ImageDraw, x: int, y: int, h: int, ink: int = 30, gap: int = 0) -> None:
+    """A 5 whose top bar floats ``gap`` px above the rest, as pens often leave it."""
+    w = int(h * 0.55)
+    draw.line([(x + 2, y), (x + w, y)], fill=ink, width=5)
+    draw.line([(x + 2, y + gap), (x, y + h // 2)], fill=ink, width=5)
+    draw.arc([x - 4, y + h // 3, x + w, y + h], start=-120, end=150, fill=ink, width=5)
+
+
+def centres(crops: list[DigitCrop]) -> list[float]:
+    return [c.box[0] + c.box[2] / 2 for c in crops]
+
+
+def test_two_digits_come_out_left_to_right():
+    img, draw = page()
+    zero(draw, 220, 50, 90)
+    one(draw, 120, 50, 90)
+    crops = find_digits(gray(img))
+    assert len(crops) == 2
+    assert centres(crops) == sorted(centres(crops))
+    assert crops[0].box[2] < crops[1].box[2]  # the 1 (narrow) is first, the 0 second
+    assert all(c.ink.dtype == np.float32 and c.ink.max() <= 1 for c in crops)
+
+
+def test_touching_digits_are_split():
+    img, draw = page()
+    zero(draw, 100, 50, 100)
+    zero(draw, 157, 50, 100)  # the two rings overlap by a few pixels
+    crops = find_digits(gray(img))
+    assert len(crops) == 2
+    assert crops[0].box[0] < crops[1].box[0]
+    assert all(c.box[2] < 0.9 * c.box[3] for c in crops)
+
+
+def test_broken_five_is_one_digit():
+    img, draw = page()
+    five(draw, 150, 40, 110, gap=12)
+    crops = find_digits(gray(img))
+    assert len(crops) == 1
+    _x, y, _w, h = crops[0].box
+    assert y <= 42 and h >= 100  # the floating bar is part of the digit
+
+
+def test_blank_page_has_no_digits():
+    img, _draw = page()
+    grad = np.linspace(0.75, 0.95, 400, dtype=np.float32)[None, :] * np.ones((200, 1), dtype=np.float32)
+    assert find_digits(gray(img)) == []
+    assert find_digits(np.clip(grad + np.random.default_rng(1).normal(0, 0.01, grad.shape), 0, 1)) == []
+
+
+def test_rules_of_lined_paper_are_dropped():
+    img, draw = page(500, 300)
+    for y in range(40, 300, 60):
+        draw.line([(0, y), (500, y)], fill=150, width=2)
+    one(draw, 150, 102, 56, ink=20)  # sits on the rule at y = 160
+    zero(draw, 200, 102, 58, ink=20)
+    crops = find_digits(gray(img))
+    assert len(crops) == 2
+    assert all(c.box[2] < 60 and c.box[3] < 70 for c in crops)
+
+
+def test_light_digits_on_dark_sign():
+    img, draw = page(300, 160, paper=40)
+    draw.rectangle([5, 5, 294, 154], outline=120, width=4)  # the sign's border
+    one(draw, 100, 35, 90, ink=230, width=8)
+    zero(draw, 150, 35, 90, ink=230, width=8)
+    crops = find_digits(gray(img))
+    assert len(crops) == 2
+    assert crops[0].box[0] < crops[1].box[0]
+    assert all(c.box[3] < 110 for c in crops)  # the border is not a digit
+
+
+def test_two_lines_read_top_to_bottom():
+    img, draw = page(300, 300)
+    one(draw, 100, 170, 80)
+    zero(draw, 150, 170, 80)
+    zero(draw, 100, 40, 80)
+    one(draw, 190, 40, 80)
+    crops = find_digits(gray(img))
+    assert [c.line for c in crops] == [0, 0, 1, 1]
+    assert crops[0].box[1] < crops[2].box[1]
+    assert crops[0].box[2] > crops[1].box[2]  # line 0 reads "01": the 0 is the wider one
+
+
+def test_large_photo_boxes_are_in_source_pixels():
+    img, draw = page(400, 200)
+    one(draw, 100, 50, 100)
+    zero(draw, 200, 50, 100)
+    big = gray(img.resize((4000, 2000), Image.BILINEAR))
+    crops = find_digits(big)
+    assert len(crops) == 2
+    x, _y, _w, h = crops[1].box
+    assert abs(x - 2000) < 60 and abs(h - 1000) < 80
+
+
+def test_shadow_across_the_page_is_not_ink():
+    img, draw = page(400, 200)
+    one(draw, 150, 50, 100, ink=60)
+    zero(draw, 200, 50, 100, ink=60)
+    arr = gray(img)
+    arr[:, 300:] *= 0.55  # a hand's shadow over the right part
+    crops = find_digits(arr)
+    assert len(crops) == 2
+
+
+@pytest.mark.parametrize("dark", [True, False])
+def test_polarity_follows_the_paper(dark: bool):
+    img, draw = page(200, 100, paper=230 if dark else 30)
+    zero(draw, 80, 20, 60, ink=30 if dark else 230)
+    assert dark_on_light(gray(img)) is dark
+
+
+def test_otsu_splits_two_levels():
+    values = np.concatenate([np.full(900, 0.1), np.full(100, 0.8)])
+    assert 0.1 <= otsu(values) < 0.8
+
+
+def test_long_runs_finds_only_long_horizontal_runs():
+    mask = np.zeros((5, 30), dtype=bool)
+    mask[1, 2:25] = True
+    mask[3, 2:8] = True
+    runs = long_runs(mask, 10)
+    assert runs[1, 2:25].all() and runs.sum() == 23
+
+
+def test_crop_holds_only_its_own_digit():
+    img, draw = page()
+    zero(draw, 100, 50, 100)
+    alone = find_digits(gray(img))
+    draw.line([(186, 50), (157, 150)], fill=30, width=5)  # a slanted 1 inside the 0's box columns
+    crops = find_digits(gray(img))
+    assert len(alone) == 1 and len(crops) == 2
+    assert crops[0].box[0] + crops[0].box[2] > crops[1].box[0]  # the boxes overlap
+    assert crops[0].ink.sum() == pytest.approx(alone[0].ink.sum(), rel=0.1)
+
+
+def test_pencil_on_beige_paper_with_slight_rotation():
+    img, draw = page(paper=0)
+    img = Image.new("RGB", (400, 200), (225, 212, 185))
+    draw = ImageDraw.Draw(img)
+    for x in (100, 170, 240):
+        draw.ellipse([x, 50, x + 50, 140], outline=(120, 120, 125), width=4)
+    img = img.rotate(5, Image.BILINEAR, fillcolor=(225, 212, 185))
+    crops = find_digits(gray(img.convert("L"), noise=0.02))
+    assert len(crops) == 3
+    assert centres(crops) == sorted(centres(crops)) and {c.line for c in crops} == {0}

@@ -1,0 +1,1 @@
+"""Benchmarks: reading accuracy and speed over labelled folders of pictures."""

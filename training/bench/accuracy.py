@@ -1,0 +1,132 @@
+"""Exact-number and per-digit accuracy, and time per image, over a labelled folder.
+
+    python -m training.bench.accuracy FOLDER [--model PATH]
+    python -m training.bench.accuracy --scenes 500       # generated scenes in a temp folder
+
+FOLDER holds pictures and ``labels.csv`` (filename,number; extra columns are ignored).
+Per-digit accuracy compares digits position by position when the number read has as
+many digits as the label; a reading of another length counts all the label's digits
+as wrong (so a dropped or extra digit is never half-credited by a lucky alignment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+
+
+@dataclass
+class BenchResult:
+    """Totals of one benchmark run and the files that were read wrong."""
+
+    images: int = 0
+    exact: int = 0
+    digits: int = 0
+    digits_right: int = 0
+    seconds: float = 0.0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # (file, label, read)
+
+    @property
+    def exact_accuracy(self) -> float:
+        return self.exact / max(1, self.images)
+
+    @property
+    def digit_accuracy(self) -> float:
+        return self.digits_right / max(1, self.digits)
+
+    @property
+    def seconds_per_image(self) -> float:
+        return self.seconds / max(1, self.images)
+
+
+def read_labels(folder: Path) -> list[tuple[str, str]]:
+    """Return (filename, number) rows of ``folder/labels.csv``."""
+    with open(folder / "labels.csv", newline="") as fh:
+        return [(row["filename"], row["number"].strip()) for row in csv.DictReader(fh)]
+
+
+def digits_right(label: str, read: str) -> int:
+    """Count matching digits by position; 0 when the digit counts differ (spaces ignored)."""
+    a, b = label.replace(" ", ""), read.replace(" ", "")
+    return sum(x == y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else 0
+
+
+def run(folder: Path, predictor) -> BenchResult:
+    """Read every labelled picture in ``folder`` (timing includes decoding the file).
+
+    The first picture is read once untimed, so imports and warm-up are not counted.
+    """
+    result = BenchResult()
+    rows = read_labels(folder)
+    if rows:
+        list(predictor.read_path(folder / rows[0][0]))
+    for name, label in rows:
+        start = time.perf_counter()
+        reading = next(iter(predictor.read_path(folder / name)))
+        result.seconds += time.perf_counter() - start
+        result.images += 1
+        result.exact += reading.number == label
+        result.digits += len(label.replace(" ", ""))
+        result.digits_right += digits_right(label, reading.number)
+        if reading.number != label:
+            result.misses.append((name, label, reading.error or reading.number))
+    return result
+
+
+def render(result: BenchResult, title: str):
+    """Return a rich renderable: the summary line and the table of misses."""
+    from rich.console import Group
+    from rich.table import Table
+
+    summary = (
+        f"{title}: {result.images} images  exact {result.exact_accuracy:.2%}  "
+        f"per digit {result.digit_accuracy:.2%}  {result.seconds_per_image * 1000:.0f} ms/image"
+    )
+    table = Table("file", "label", "read", title=f"{len(result.misses)} misses")
+    for row in result.misses:
+        table.add_row(*row)
+    return Group(summary, table) if result.misses else Group(summary)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path, nargs="?", help="folder with pictures and labels.csv")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--scenes", type=int, default=0, help="generate N scenes into a temp folder and read them")
+    parser.add_argument("--seed", type=int, default=0, help="scene seed")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
+    args = parser.parse_args(argv)
+    if (args.folder is None) == (args.scenes <= 0):
+        parser.error("give either FOLDER or --scenes N")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rich.console import Console
+
+    from detector.predict import Predictor
+
+    args = parse_args(argv)
+    predictor = Predictor.load(args.model)
+    if args.folder is not None:
+        Console().print(render(run(args.folder, predictor), str(args.folder)))
+        return 0
+    from training.data import raw_mnist
+    from training.scenes import write_scenes
+
+    digits, labels = raw_mnist(args.data_dir, args.cache_dir, train=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_scenes(Path(tmp), args.scenes, digits, labels, args.seed)
+        Console().print(render(run(Path(tmp), predictor), f"{args.scenes} generated scenes"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""Photo-like scenes for tests and benchmarks: MNIST test digits written as a number on paper.
+
+Each scene is drawn deterministically from its index: a 2-6 digit number of MNIST test
+digits (never training digits) in a pen colour on grey, white or beige paper, with a
+lighting gradient, slight rotation, blur, noise and JPEG artefacts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+INKS = ((20, 20, 25), (25, 40, 140), (60, 60, 70), (90, 90, 95))  # black, blue, dark grey, pencil
+PAPERS = ((235, 235, 232), (225, 215, 190), (200, 200, 200), (245, 240, 225))
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One generated picture and the number written on it."""
+
+    image: np.ndarray  # uint8 (H, W, 3) RGB, after JPEG compression
+    number: str
+
+
+def _layout(rng: np.random.Generator, n: int, height: int) -> list[int]:
+    """Return the left x of each digit: digits of ``height`` px, some touching, none overlapping much."""
+    xs, x = [], int(rng.integers(height // 2, height))
+    for _ in range(n):
+        xs.append(x)
+        x += int(height * rng.uniform(0.62, 0.95))
+    return xs
+
+
+def _paper(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Return float (h, w, 3) paper with a lighting gradient, 0..255."""
+    colour = np.array(PAPERS[int(rng.integers(len(PAPERS)))], dtype=np.float32)
+    yy, xx = np.mgrid[:h, :w].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (np.cos(angle) * xx / w + np.sin(angle) * yy / h) * rng.uniform(0.1, 0.35)
+    light = 1.0 - ramp + ramp.mean()
+    return colour[None, None, :] * light[..., None]
+
+
+def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0) -> Scene:
+    """Draw scene ``index`` from raw MNIST test digits.
+
+    Args:
+        digits: uint8 (N, 28, 28) MNIST images (white ink on black).
+        labels: (N,) their labels.
+        index: Scene number; the same index and seed always give the same scene.
+        seed: Generator seed.
+
+    Returns:
+        The scene picture and its number.
+    """
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng([seed, index])
+    n = int(rng.integers(2, 7))
+    picks = rng.integers(len(digits), size=n)
+    size = int(rng.integers(40, 120))
+    xs = _layout(rng, n, size)
+    w, h = xs[-1] + size + int(rng.integers(size // 2, size * 2)), size * int(rng.integers(2, 4))
+    top = int(rng.integers(size // 4, h - size - size // 4 + 1))
+    ink = np.zeros((h, w), dtype=np.float32)
+    for x, k in zip(xs, picks, strict=True):
+        glyph = np.asarray(Image.fromarray(digits[k]).resize((size, size), Image.BILINEAR), dtype=np.float32) / 255
+        dy = int(rng.integers(-size // 12, size // 12 + 1))
+        ink[top + dy : top + dy + size, x : x + size] = np.maximum(ink[top + dy : top + dy + size, x : x + size], glyph)
+    ink = np.asarray(Image.fromarray(ink).rotate(float(rng.uniform(-4, 4)), Image.BILINEAR), dtype=np.float32)
+    colour = np.array(INKS[int(rng.integers(len(INKS)))], dtype=np.float32)
+    paper = _paper(rng, h, w)
+    pixels = paper * (1 - ink[..., None]) + colour * ink[..., None]
+    pixels += rng.normal(0, rng.uniform(1, 6), pixels.shape)
+    img = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0, 1.2))
+    )
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=int(rng.integers(40, 90)))
+    buf.seek(0)
+    number = "".join(str(int(labels[k])) for k in picks)
+    return Scene(np.asarray(Image.open(buf).convert("RGB")), number)
+
+
+def write_scenes(folder: Path, count: int, digits: np.ndarray, labels: np.ndarray, seed: int = 0) -> Path:
+    """Write ``count`` scenes as JPEG files plus ``labels.csv`` (filename,number) into ``folder``.
+
+    Returns:
+        The path of ``labels.csv``.
+    """
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(count):
+        scene = make_scene(digits, labels, i, seed)
+        name = f"scene_{i:04d}.jpg"
+        Image.fromarray(scene.image).save(folder / name, quality=95)
+        rows.append((name, scene.number))
+    out = folder / "labels.csv"
+    with open(out, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("filename", "number"))
+        writer.writerows(rows)
+    return out
