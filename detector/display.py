@@ -43,7 +43,7 @@ def load_row(path: str | Path, row: int) -> tuple[np.ndarray, int | str | None]:
     Raises:
         InputError: The file cannot be read or has no such row.
     """
-    from detector.io import read_csv
+    from detector.csvfile import read_csv
 
     for chunk in read_csv(path):
         if chunk.start <= row < chunk.start + len(chunk.images):

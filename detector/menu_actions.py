@@ -36,8 +36,8 @@ def pick_row(ask, say: Say, path: Path) -> Selection | None:
     Returns:
         The row as a Selection, or None when the user went back.
     """
+    from detector.csvfile import count_csv_rows
     from detector.display import load_row
-    from detector.io import count_csv_rows
 
     n = count_csv_rows(path)
     if n == 0:
@@ -102,7 +102,8 @@ def show_picture(console, reading, selection: Selection, outputs_dir: Path) -> P
 
 def file_choices(files: list[Path]) -> list[tuple[str, str]]:
     """Return (title, value) menu entries: images with their size, CSVs with their row count."""
-    from detector.io import count_csv_rows, kind_of
+    from detector.csvfile import count_csv_rows
+    from detector.io import kind_of
 
     choices = []
     for f in files:
@@ -119,7 +120,8 @@ def file_choices(files: list[Path]) -> list[tuple[str, str]]:
 
 def work_units(path: Path) -> int:
     """Return the readings a file will give: its rows for a CSV, else 1."""
-    from detector.io import count_csv_rows, kind_of
+    from detector.csvfile import count_csv_rows
+    from detector.io import kind_of
 
     if kind_of(path) != "csv":
         return 1

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.csvfile import read_csv
 from detector.errors import DetectorError, InputError
-from detector.io import LoadedImage, kind_of, list_inputs, read_csv, read_image
+from detector.io import LoadedImage, kind_of, list_inputs, read_image
 from detector.paths import DEFAULT_MODEL
-from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_batch, prepare_digit, to_gray
+from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_digit, to_gray
+from detector.preprocess_batch import prepare_batch
 from detector.results import LOW_CONFIDENCE, DigitResult, Reading
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ from detector.segment_rules import remove_rules
 from detector.segment_strokes import even_strokes
 
 SATURATE = 0.6  # fraction of a digit's strong ink level that is drawn at full brightness
+FLOOR = 0.25  # ... and the fraction below which its ink is dropped
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,11 @@ def _cut(ink: np.ndarray, blob: Blob) -> np.ndarray:
 
     own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
     crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)
-    # MNIST strokes are mostly saturated: ink at 60 % of the strong strokes counts as full.
-    strong = SATURATE * float(np.percentile(crop[blob.mask], 90)) if blob.mask.any() else 1.0
-    return even_strokes(np.clip(crop / max(strong, 1e-3), 0, 1).astype(np.float32))
+    # MNIST strokes are mostly saturated and its paper is clean: ink at 60 % of the strong
+    # strokes counts as full, ink below a quarter of them (tinted paper, glare) as paper.
+    level = float(np.percentile(crop[blob.mask], 90)) if blob.mask.any() else 1.0
+    low, high = FLOOR * level, SATURATE * level
+    return even_strokes(np.clip((crop - low) / max(high - low, 1e-3), 0, 1).astype(np.float32), blob.mask)
 
 
 def _box(blob: Blob, scale: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
+from detector.csvfile import read_csv
 from detector.errors import DetectorError
-from detector.io import DEFAULT_MAX_SIDE, LoadedImage, read_csv, read_image
+from detector.io import DEFAULT_MAX_SIDE, LoadedImage, read_image
 from detector.paths import IMAGE_SUFFIXES
-from detector.preprocess import ink_map, prepare_batch, prepare_digit
+from detector.preprocess import ink_map, prepare_digit
+from detector.preprocess_batch import prepare_batch
 from detector.segment import find_digits
 
 OUTCOMES: Counter = Counter()  # (target, outcome) -> count

@@ -7,7 +7,7 @@ import pytest
 
 from detector.paths import DATA_DIR, DEFAULT_MODEL
 from detector.predict import Predictor
-from detector.preprocess import prepare_batch
+from detector.preprocess_batch import prepare_batch
 
 RAW = DATA_DIR / "MNIST" / "raw"
 pytestmark = [
@@ -19,8 +19,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def mnist_slice():
-    images = np.frombuffer(gzip.open(RAW / "t10k-images-idx3-ubyte.gz").read(), np.uint8, offset=16)
-    labels = np.frombuffer(gzip.open(RAW / "t10k-labels-idx1-ubyte.gz").read(), np.uint8, offset=8)
+    with gzip.open(RAW / "t10k-images-idx3-ubyte.gz") as fh:
+        images = np.frombuffer(fh.read(), np.uint8, offset=16)
+    with gzip.open(RAW / "t10k-labels-idx1-ubyte.gz") as fh:
+        labels = np.frombuffer(fh.read(), np.uint8, offset=8)
     return images.reshape(-1, 28, 28)[:2000], labels[:2000]
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from detector.io import count_csv_rows, list_inputs, read_csv, read_image
+from detector.csvfile import count_csv_rows, read_csv
+from detector.io import list_inputs, read_image
 
 
 def digit_rows(n: int = 3) -> np.ndarray:

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from detector.preprocess import ink_box, ink_map, is_dark_on_light, prepare_batch, prepare_digit, to_gray
+from detector.preprocess import ink_box, ink_map, is_dark_on_light, prepare_digit, to_gray
+from detector.preprocess_batch import prepare_batch
 
 
 def draw_seven(size: int = 100, width: int = 8, offset=(0, 0), dark_on_light: bool = True) -> np.ndarray:
@@ -41,7 +42,7 @@ def test_output_is_mnist_shaped_bright_on_dark_and_centred():
     assert out[0].max() == 0 and out[:, 0].max() == 0  # background stays black
     cy, cx = centre_of_mass(out)
     assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
-    _, y, _, h = ink_box(out)
+    _, _y, _, h = ink_box(out)
     assert 19 <= h <= 21  # longer side scaled to 20 px
     assert box[0] < 30  # the box is in the source image's pixels (digit was moved left)
 

@@ -7,9 +7,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import detector.io as dio
+import detector.csvfile as dio
+from detector.csvfile import count_csv_rows, read_csv
 from detector.errors import InputError
-from detector.io import count_csv_rows, read_csv
 
 HEADER = ",".join(["label", *[f"pixel{i}" for i in range(784)]])
 

@@ -115,13 +115,13 @@ def test_file_deleted_between_listing_and_loading(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="does not exist"):
         read_image(listed[0])
     # The narrower race: gone after the checks, before Pillow opens it.
-    real_check = dio._check_file
+    real_check = dio.check_file
 
     def check_then_delete(path):
         real_check(path)
         path.unlink()
 
-    monkeypatch.setattr(dio, "_check_file", check_then_delete)
+    monkeypatch.setattr(dio, "check_file", check_then_delete)
     with pytest.raises(InputError, match="disappeared before it could be read"):
         read_image(listed[1])
 

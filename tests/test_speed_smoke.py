@@ -16,7 +16,8 @@ from rich.console import Console
 
 from detector.paths import DATA_DIR, PROJECT_ROOT
 from detector.predict import SMALL_BATCH, Predictor
-from detector.preprocess import prepare_batch, prepare_digit
+from detector.preprocess import prepare_digit
+from detector.preprocess_batch import prepare_batch
 from tests.conftest import digit_picture
 from training.bench import speed
 
@@ -54,6 +55,8 @@ def stacks() -> dict[str, np.ndarray]:
         "float 0..255": small.astype(np.float64),
         "uint16": small.astype(np.uint16) * 257,
         "with NaN": nan_rows,
+        "huge floats": np.where(small[:10] > 0, 1e300, 0.0),
+        "bool": small[:10] > 100,
         "wide": drawn_digits(40, (30, 70), seed=2),
         "tall": drawn_digits(40, (64, 24), seed=4),
         "blank, faint and noise": np.stack(

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.preprocess import prepare_batch, to_gray
+from detector.preprocess import to_gray
+from detector.preprocess_batch import prepare_batch
 from training.synth import SynthDigits
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
-from detector.preprocess import normalize, prepare_batch
+from detector.preprocess import normalize
+from detector.preprocess_batch import prepare_batch
 
 
 def predict_prepared(model, config, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:

@@ -157,8 +157,8 @@ def write_pixel_csv(path: Path, images: np.ndarray, labels: np.ndarray) -> Path:
 
 def csv_stages(predictor, path: Path) -> dict[str, float]:
     """Seconds spent reading, preparing and classifying every row of a pixel CSV, in process."""
-    from detector.io import read_csv
-    from detector.preprocess import prepare_batch
+    from detector.csvfile import read_csv
+    from detector.preprocess_batch import prepare_batch
 
     start = time.perf_counter()
     chunks = list(read_csv(path))
