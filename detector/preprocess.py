@@ -45,9 +45,12 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     arr = checked_pixels(image)
     with np.errstate(over="ignore", invalid="ignore"):  # huge floats become inf, then 1
         if arr.ndim == 3:
-            arr = arr[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-            scale = 255.0 if np.asarray(image).dtype == np.uint8 else 1.0
-            return np.clip(np.nan_to_num(arr / scale, nan=0.0, posinf=1.0, neginf=0.0), 0, 1).astype(np.float32)
+            lum = arr[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+            lum = np.nan_to_num(lum, nan=0.0, posinf=np.inf, neginf=0.0)
+            scale = {np.uint8: 255.0, np.uint16: 65535.0}.get(arr.dtype.type)
+            if scale is None:  # float or other ints: 0..1 or 0..255, like grey images
+                scale = 255.0 if lum[np.isfinite(lum)].max(initial=0) > 1.0 else 1.0
+            return np.clip(np.nan_to_num(lum / scale, posinf=1.0), 0, 1).astype(np.float32)
         if arr.dtype == np.uint8:
             return arr.astype(np.float32) / 255.0
         if arr.dtype == np.uint16:

@@ -11,8 +11,11 @@ import numpy as np
 
 MIN_SIDE = 6  # working pixels; anything smaller is a speck
 MIN_AREA = 12
-SPLIT_WIDTH = 1.1  # a blob wider than this many line heights may be two touching digits
+SPLIT_WIDTH = 1.25  # a blob wider than this many line heights may be two touching digits
 FORCE_SPLIT_WIDTH = 1.6  # ... and one this wide is split even without a clear valley
+VALLEY = 0.5  # a cut column holds at most this fraction of the blob's mean column ink
+NARROW_PAIR = 1.0  # blobs wider than this many line heights split at a deep valley ...
+DEEP_VALLEY = 0.25  # ... holding at most this fraction of the mean column ink
 TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
 FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
 
@@ -145,16 +148,30 @@ def trim(blob: Blob, c0: int, c1: int) -> Blob | None:
     return Blob(blob.y0 + r0, blob.x0 + c0 + k0, blob.y0 + r1, blob.x0 + c0 + k1, part[r0:r1, k0:k1])
 
 
+def _valley_needed(width: float, line_height: float) -> float:
+    """How shallow (fraction of the mean column ink) a cut must be for a blob this wide."""
+    ratio = width / max(line_height, 1.0)
+    if ratio > FORCE_SPLIT_WIDTH:
+        return np.inf
+    if ratio > SPLIT_WIDTH:
+        return VALLEY
+    return DEEP_VALLEY if ratio > NARROW_PAIR else -1.0
+
+
 def split_touching(blob: Blob, line_height: float) -> list[Blob]:
-    """Cut a blob that is clearly several touching digits at valleys of its column profile."""
-    if blob.width <= SPLIT_WIDTH * line_height or blob.width < 8:
+    """Cut a blob that is clearly several touching digits at valleys of its column profile.
+
+    The wider the blob against its line's digit height, the shallower a valley suffices:
+    two narrow digits that touch leave a deep valley, one wide 4 or 2 does not.
+    """
+    needed = _valley_needed(blob.width, line_height)
+    if needed < 0 or blob.width < 8:
         return [blob]
     profile = blob.mask.sum(axis=0).astype(np.float32)
-    lo, hi = int(blob.width * 0.25), int(blob.width * 0.75)
+    lo, hi = int(blob.width * 0.3), int(blob.width * 0.7)
     centre = np.abs(np.arange(lo, hi) - blob.width / 2) / blob.width
-    score = profile[lo:hi] / max(1.0, profile.mean()) + centre
-    cut = lo + int(np.argmin(score))
-    if profile[cut] > 0.6 * profile.mean() and blob.width <= FORCE_SPLIT_WIDTH * line_height:
+    cut = lo + int(np.argmin(profile[lo:hi] / max(1.0, profile.mean()) + centre))
+    if profile[cut] > needed * profile.mean():
         return [blob]
     parts = [trim(blob, 0, cut), trim(blob, cut, blob.width)]
     return [piece for part in parts if part is not None for piece in split_touching(part, line_height)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-RULE_OVER_DIGIT = 2.5  # a rule is at least this many times longer than the ink near it
+RULE_OVER_DIGIT = 3.0  # a rule is at least this many times longer than the ink near it
 MIN_RULE = 15  # shortest run (working pixels) that can be a rule
 MIN_INK = 12  # pixels; smaller bits near a rule are specks and do not count
 MAX_BRIDGE = 5  # strokes are bridged across rules up to this thick (working pixels)
@@ -33,15 +33,19 @@ def remove_rules(mask: np.ndarray) -> np.ndarray:
     """Return ``mask`` without horizontal rules; digits crossing a rule keep their strokes."""
     from scipy import ndimage
 
-    runs = long_runs(mask, max(MIN_RULE, mask.shape[1] // 8))
+    runs = long_runs(mask, max(MIN_RULE, mask.shape[1] // 5))
     if not runs.any():
         return mask
     pieces, _n = ndimage.label(runs, structure=np.ones((3, 3)))
+    whole, _m = ndimage.label(mask, structure=np.ones((3, 3)))
+    spans = ndimage.find_objects(whole)
     rest = mask & ~runs
     rules, thickness = np.zeros_like(mask), 0
     for k, sl in enumerate(ndimage.find_objects(pieces), start=1):
         piece = pieces[sl] == k
-        if _is_rule(piece, rest, sl):
+        owner = spans[int(whole[sl][piece][0]) - 1][0]  # rows of the blob the run belongs to
+        # A digit's own bar is shorter than the digit; a rule outruns what hangs on it.
+        if piece.shape[1] >= owner.stop - owner.start and _is_rule(piece, rest, sl):
             rules[sl] |= piece
             thickness = max(thickness, round(piece.sum() / piece.shape[1]))
     if not rules.any():

@@ -100,3 +100,13 @@ def test_prepare_batch_matches_single_and_flags_blank():
     assert found.tolist() == [True, False]
     assert np.allclose(out[0], prepare_digit(images[0])[0])
     assert out[1].max() == 0
+
+
+@pytest.mark.parametrize(
+    ("dtype", "top"), [(np.uint8, 255), (np.uint16, 65535), (np.float32, 255.0), (np.float64, 1.0), (np.int32, 255)]
+)
+def test_colour_images_of_any_range_keep_their_contrast(dtype, top):
+    rgb = np.zeros((10, 10, 3), dtype)
+    rgb[2:8, 4:6] = top
+    gray = to_gray(rgb)
+    assert gray[5, 5] == pytest.approx(1.0, abs=1e-3) and gray[0, 0] == 0.0

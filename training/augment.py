@@ -22,8 +22,8 @@ class AugmentConfig:
     scale: tuple[float, float] = (0.85, 1.1)
     shear: float = 0.15
     shift: float = 0.12  # of half the side: 0.12 * 14 = about 2 px
-    p_thick: float = 0.15
-    p_thin: float = 0.1
+    p_thick: float = 0.1
+    p_thin: float = 0.05
     p_blur: float = 0.2
 
 

@@ -32,7 +32,7 @@ class TrainConfig:
     out_dir: Path = MODELS_DIR
     cache_dir: Path = PROJECT_ROOT / ".cache"
     datasets: tuple[str, ...] = ("mnist", "synth")
-    epochs: int = 16
+    epochs: int = 30
     batch_size: int = 128
     lr: float = 3e-3
     weight_decay: float = 1e-4
