@@ -8,7 +8,6 @@ from pathlib import Path
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -50,6 +49,19 @@ def describe_selection(path: Path, row: int | None = None, label: int | str | No
     return name if label is None else f"{name} (label {label})"
 
 
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar_text(fraction: float, width: int) -> str:
+    """Return a bar of block characters ``width`` cells wide filled to ``fraction``.
+
+    Drawn with characters, not colour, so its length reads the same under NO_COLOR.
+    """
+    eighths = round(min(max(fraction, 0.0), 1.0) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
+
+
 def probability_bars(probabilities: Sequence[float]) -> Table:
     """Return one bar per digit 0-9; the most likely digit is highlighted and marked."""
     top = max(range(len(probabilities)), key=lambda d: probabilities[d])
@@ -61,7 +73,7 @@ def probability_bars(probabilities: Sequence[float]) -> Table:
     for digit, p in enumerate(probabilities):
         best = digit == top
         style = "bold green" if best else "grey50"
-        bar = ProgressBar(1.0, float(p), width=BAR_WIDTH, complete_style=style, finished_style=style)
+        bar = Text(bar_text(float(p), BAR_WIDTH), style=style)
         grid.add_row(Text(str(digit), style="bold" if best else ""), bar, f"{p:.1%}", "◀" if best else "")
     return grid
 

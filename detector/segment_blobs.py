@@ -13,9 +13,10 @@ MIN_SIDE = 6  # working pixels; anything smaller is a speck
 MIN_AREA = 12
 SPLIT_WIDTH = 1.25  # a blob wider than this many line heights may be two touching digits
 FORCE_SPLIT_WIDTH = 1.6  # ... and one this wide is split even without a clear valley
-VALLEY = 0.5  # a cut column holds at most this fraction of the blob's mean column ink
+VALLEY = 0.6  # a cut column holds at most this fraction of the blob's mean column ink
 NARROW_PAIR = 1.0  # blobs wider than this many line heights split at a deep valley ...
 DEEP_VALLEY = 0.25  # ... holding at most this fraction of the mean column ink
+STACK_GAP = 0.15  # stacked pieces of one digit are at most this far apart (fraction of the height)
 TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
 FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
 
@@ -108,7 +109,7 @@ def _belong_together(a: Blob, b: Blob) -> bool:
     tall = max(a.height, b.height)
     height = max(a.y1, b.y1) - min(a.y0, b.y0)
     width = max(a.x1, b.x1) - min(a.x0, b.x0)
-    if max(a.y0, b.y0) - min(a.y1, b.y1) > 0.3 * tall or height > 1.5 * tall or width > 1.1 * height:
+    if max(a.y0, b.y0) - min(a.y1, b.y1) > STACK_GAP * tall or height > 1.5 * tall or width > 1.1 * height:
         return False
     stacked = min(a.y1, b.y1) - max(a.y0, b.y0) <= 0.5 * min(a.height, b.height)
     return stacked or overlap >= 0.6 * min(a.width, b.width) or _near(a, b, max(2, round(TOUCH * tall)))

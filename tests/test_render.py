@@ -78,7 +78,7 @@ def test_bars_follow_the_probabilities():
     probs[3], probs[8] = 0.25, 0.75
     lines = text_of(probability_bars(probs)).splitlines()
     assert "◀" in lines[8] and "75.0%" in lines[8] and "25.0%" in lines[3]
-    assert lines[8].count("━") > lines[3].count("━") > lines[0].count("━")
+    assert lines[8].count("█") > lines[3].count("█") > lines[0].count("█")
 
 
 def test_results_table_accuracy_and_limit():
@@ -135,3 +135,12 @@ def test_no_color_console_strips_colours():
 def test_describe_selection():
     assert describe_selection(Path("/x/rows.csv"), 3, 7) == "rows.csv row 3 (label 7)"
     assert describe_selection(Path("/x/seven.png")) == "seven.png"
+
+
+def test_bar_text_length_shows_the_probability_without_colour():
+    from detector.render import bar_text
+
+    assert bar_text(0.0, 10) == " " * 10
+    assert bar_text(1.0, 10) == "█" * 10
+    assert bar_text(0.5, 10) == "█" * 5 + " " * 5
+    assert bar_text(0.55, 10).startswith("█" * 5 + "▌") and len(bar_text(0.55, 10)) == 10
