@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detector.preprocess import to_gray
 from detector.segment_blobs import (
     Blob,
     components,
@@ -57,8 +58,12 @@ def find_digits(gray: np.ndarray) -> list[DigitCrop]:
     Returns:
         Crops ordered line by line (top to bottom), left to right; empty when the
         picture holds nothing digit-like.
+
+    Raises:
+        InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
     """
-    work, scale = working_copy(np.asarray(gray, dtype=np.float32))
+    gray = to_gray(gray)  # any dtype or shape a user can pass; NaN and inf cleaned
+    work, scale = working_copy(gray)
     ink = ink_map(work)
     crops = []
     for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink)))):
