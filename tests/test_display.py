@@ -154,3 +154,15 @@ def test_save_results_csv_columns(tmp_path):
         "m/rows.csv,1,8,0.5000,1,3,0,",
         "m/bad.png,,,0.0000,0,,,bad.png is empty",
     ]
+
+
+def test_write_atomic_read_only_folder_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):  # what a read-only folder does (chmod is no barrier for root)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(OutputError, match="Permission denied.*writable"):
+        write_atomic(tmp_path / "results.csv", b"x")
+    assert list(tmp_path.iterdir()) == []
