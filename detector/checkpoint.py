@@ -115,12 +115,16 @@ def _check_payload(payload, path: Path) -> ModelConfig:
 
 def _sane(config: ModelConfig) -> bool:
     """The settings this program can run: 28 px input, 10 classes, a positive std, sane layers."""
-    numbers_ok = all(isinstance(v, int | float) and math.isfinite(v) for v in (config.mean, config.std, config.dropout))
+    numbers_ok = all(
+        isinstance(v, int | float) and math.isfinite(v)
+        for v in (config.mean, config.std, config.dropout, config.temperature)
+    )
     return (
         numbers_ok
         and config.input_size == 28
         and config.num_classes == 10
         and config.std > 0
+        and config.temperature > 0
         and 0 <= config.dropout < 1
         and len(config.channels) == 5
         and all(c > 0 for c in config.channels)

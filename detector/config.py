@@ -21,6 +21,10 @@ class ModelConfig:
         num_classes: Number of output classes (the digits 0-9).
         channels: Output channels of the five convolutions.
         dropout: Dropout probability before the classifier.
+        temperature: Logits are divided by this before the softmax. Fitted on the
+            validation split after training (label smoothing leaves raw probabilities
+            too timid), so a reported 95 % is right about 95 % of the time. It never
+            changes which digit wins.
     """
 
     arch: str = ARCH_NAME
@@ -31,6 +35,7 @@ class ModelConfig:
     num_classes: int = 10
     channels: tuple[int, ...] = (32, 32, 64, 64, 128)
     dropout: float = 0.3
+    temperature: float = 1.0
 
     def to_dict(self) -> dict:
         """Return a plain dict (lists, numbers, strings) safe for weights-only loading."""

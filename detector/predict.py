@@ -53,7 +53,7 @@ class Predictor:
             for i in range(0, len(prepared), batch_size):
                 x = torch.from_numpy(normalize(prepared[i : i + batch_size], self.config.mean, self.config.std))
                 x = x.unsqueeze(1).contiguous(memory_format=torch.channels_last)  # (B, 1, 28, 28)
-                out[i : i + batch_size] = torch.softmax(model(x), dim=1).numpy()
+                out[i : i + batch_size] = torch.softmax(model(x) / self.config.temperature, dim=1).numpy()
         return out
 
     def _inference_model(self):

@@ -163,6 +163,6 @@ def test_write_atomic_read_only_folder_is_reported_and_leaves_nothing(tmp_path, 
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    with pytest.raises(OutputError, match="Permission denied.*writable"):
+    with pytest.raises(OutputError, match=r"Permission denied.*writable"):
         write_atomic(tmp_path / "results.csv", b"x")
     assert list(tmp_path.iterdir()) == []

@@ -72,7 +72,9 @@ def test_same_name_other_layer_shapes(tmp_path):
 @pytest.mark.parametrize(
     "payload",
     [[1, 2], {"state_dict": {}}, {"config": 5, "state_dict": {}}, {"config": {"arch": "ndnet", "version": 1,
-     "channels": [0, -1]}, "state_dict": {}}, {"config": {**ModelConfig().to_dict(), "std": 0.0}, "state_dict": {}}],
+     "channels": [0, -1]}, "state_dict": {}}, {"config": {**ModelConfig().to_dict(), "std": 0.0}, "state_dict": {}},
+     {"config": {**ModelConfig().to_dict(), "temperature": 0.0}, "state_dict": {}},
+     {"config": {**ModelConfig().to_dict(), "temperature": float("nan")}, "state_dict": {}}],
 )  # fmt: skip
 def test_malformed_payloads(tmp_path, payload):
     with pytest.raises(ModelError):

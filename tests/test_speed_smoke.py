@@ -99,7 +99,7 @@ def test_fast_model_gives_the_plain_models_probabilities(tiny_model, n):
     got = predictor.probabilities(prepared)
     with torch.inference_mode():
         x = torch.from_numpy((prepared - predictor.config.mean) / predictor.config.std).unsqueeze(1)
-        want = torch.softmax(predictor.model(x), dim=1).numpy()
+        want = torch.softmax(predictor.model(x) / predictor.config.temperature, dim=1).numpy()
     assert np.allclose(got, want, atol=1e-5)
     assert torch.get_num_threads() == threads  # the one-thread setting for small batches is undone
 

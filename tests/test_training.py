@@ -25,6 +25,8 @@ def test_dry_run_writes_checkpoint_metrics_and_plots(dry_run):
 def test_dry_run_checkpoint_loads_with_its_config(dry_run):
     model, config, meta = load_checkpoint(dry_run / "number_detector.pt")
     assert config.input_size == 28 and 0 < config.std < 1
+    metrics = json.loads((dry_run / "metrics.json").read_text())
+    assert config.temperature == metrics["calibration"]["temperature"] > 0  # fitted on validation, saved
     assert meta["parameters"] == sum(p.numel() for p in model.parameters())
 
 

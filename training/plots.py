@@ -16,6 +16,9 @@ def draw_curve(ax, history: list[dict], metric: str, upto: int | None = None) ->
     epochs = [r["epoch"] for r in rows]
     ax.plot(epochs, [r[train_key] for r in rows], "o-", label="train")
     ax.plot(epochs, [r[val_key] for r in rows], "s-", label="validation")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(title.lower())
     ax.set_title(f"Model {title.lower()}")

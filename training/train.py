@@ -14,7 +14,7 @@ import json
 import logging
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +200,7 @@ def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
     from detector.checkpoint import save_checkpoint
     from detector.model import count_macs, count_parameters
     from training import data
+    from training.calibrate import calibrate
     from training.evaluate import evaluate_raw
     from training.plots import save_confusion, save_curves
 
@@ -208,6 +209,8 @@ def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
     sets = load_datasets(cfg)
     model, config, history = fit(cfg, sets, progress, on_epoch)
     train_seconds = time.perf_counter() - began
+    temperature, calibration = calibrate(model, config, sets.val.images, sets.val.labels)
+    config = replace(config, temperature=temperature)
     metrics = {
         "history": history,
         "best_epoch": max(history, key=lambda r: r["val_acc"])["epoch"],
@@ -222,6 +225,7 @@ def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
         "torch_threads": torch.get_num_threads(),
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
         "model_config": config.to_dict(),
+        "calibration": calibration,
     }
     if "mnist" in cfg.datasets and (cfg.data_dir / "MNIST").is_dir():
         raw, labels = data.raw_mnist(cfg.data_dir, cfg.cache_dir, train=False)
