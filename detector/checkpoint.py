@@ -79,10 +79,14 @@ def load_checkpoint(path: str | Path, device: str = "cpu"):
 
 def _load_weights(path: Path, device: str):
     """torch.load with weights_only=True: a pickle that names code is refused, never run."""
+    import warnings
+
     import torch
 
     try:
-        return torch.load(path, map_location=device, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about legacy pickles; the refusal below says it all
+            warnings.simplefilter("ignore")
+            return torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as err:
         if "GLOBAL" in str(err) or "global" in str(err):
             raise ModelError(f"{path.name} holds code, not just weights, and was refused; {TRAIN_HINT}") from err

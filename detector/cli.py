@@ -85,9 +85,9 @@ def run_predict(args: argparse.Namespace, out=None) -> int:
         return 1
     failed = False
     for reading in predictor.read_inputs(args.inputs):
-        failed = failed or reading.error is not None
         if args.annotate and reading.row is None and reading.error is None:
             reading = _annotate(reading, args.annotate)
+        failed = failed or reading.error is not None
         print(json.dumps(reading.to_dict()) if args.json else format_line(reading), file=out, flush=True)
     return 1 if failed else 0
 

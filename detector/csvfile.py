@@ -120,7 +120,7 @@ def _sniff_layout(path: Path) -> _Layout:
         raise InputError(f"{shown(path)} has no rows; add pixel rows (784 values each)")
     delimiter = max((",", ";", "\t"), key=head[0].count)
     cells = _split(head[0], delimiter)
-    has_header = any(not _is_number(c) for c in cells)
+    has_header = _is_header(cells)
     n = len(cells)
     if n not in (784, 785):
         raise InputError(
@@ -139,12 +139,20 @@ def _split(line: str, delimiter: str) -> list[str]:
         return line.split(delimiter)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
+def _is_header(cells: list[str]) -> bool:
+    """A header names its columns (pixel0, ...) or numbers them (label,0,1,...,783, as pandas
+    writes); a data row may hold a text label or a few bad cells, which become that row's error."""
+    numeric = [c for c in cells if _is_number(c)]
+    if len(numeric) == len(cells):
         return False
-    return True
+    if len(numeric) <= len(cells) // 2:
+        return True
+    values = [_cell_float(c) for c in numeric]
+    return len(values) > 1 and all(b - a == 1 for a, b in itertools.pairwise(values))
+
+
+def _is_number(text: str) -> bool:
+    return not math.isnan(_cell_float(text)) or text.strip().lower() == "nan"
 
 
 def _label_column(header: list[str] | None, head: list[str], delimiter: str) -> int:
@@ -223,6 +231,8 @@ def _cell_float(cell) -> float:
     """One cell as a float: NaN when it is not a number, inf when it is too large."""
     if isinstance(cell, bool | np.bool_):
         return math.nan
+    if isinstance(cell, str) and "," in cell:
+        cell = cell.replace(",", ".", 1)  # decimal comma, as European spreadsheets save with ';'
     try:
         return float(cell)
     except OverflowError:

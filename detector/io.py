@@ -196,7 +196,9 @@ def _to_gray(img) -> np.ndarray:
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         arr = np.asarray(img).astype(np.float32)
-        top = 65535.0 if arr.max(initial=0) > 255 else 255.0
+        # 16-bit modes span 0..65535 even when the picture is dark; plain 32-bit "I" has no
+        # declared range, so values up to 255 are read as 8-bit ones.
+        top = 65535.0 if mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
         return np.clip(arr / top, 0, 1)
     if mode == "F":
         arr = np.nan_to_num(np.asarray(img, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)

@@ -12,12 +12,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from detector.results import Reading
+from detector.results import LOW_CONFIDENCE, Reading
 
 TABLE_LIMIT = 40  # rows shown in the terminal; the saved CSV holds them all
 BAR_WIDTH = 40  # probability bars; narrower terminals shrink them
 SHADES = " .:-=+*#%@"
-ERRORS_SHOWN = 5  # error lines listed under the results table  # dark to bright, for terminals without colour
+ERRORS_SHOWN = 5  # error lines listed under the results table
 
 
 def explain_panel(menu_dir: Path) -> Panel:
@@ -26,7 +26,7 @@ def explain_panel(menu_dir: Path) -> Panel:
     text.append("Number Detector reads handwritten or printed digits and numbers.\n\n", style="bold")
     text.append("How: each picture is turned to gray, the ink is found and split into digits, every digit is ")
     text.append("scaled to 28x28 like the MNIST data set and a small neural network (a CNN) names it 0-9 ")
-    text.append("with a confidence. Below 80 % the answer is flagged as unsure.\n\n")
+    text.append(f"with a confidence. Below {LOW_CONFIDENCE:.0%} the answer is flagged as unsure.\n\n")
     text.append("Folder: ", style="bold")
     text.append(f"{menu_dir.resolve()}\n", style="cyan")
     text.append("Reads: ", style="bold")

@@ -225,7 +225,7 @@ def run(cases: int) -> Counter:
     OUTCOMES.clear()
     with tempfile.TemporaryDirectory() as tmp:
         props = properties(Path(tmp))
-        each = max(1, cases // len(props))
+        each = max(1, -(-cases // len(props)))  # rounded up: never fewer cases than asked
         for name, (strategy, check) in props.items():
             started = time.perf_counter()
             opts = settings(max_examples=each, deadline=None, database=None, suppress_health_check=list(HealthCheck))

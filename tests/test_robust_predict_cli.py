@@ -34,7 +34,7 @@ def hostile(tmp_path_factory):
     cases.append((d / "broken.png", "broken link"))
     cases.append((d / "deleted.png", "does not exist"))
     cases.append((d / ("a" * 300 + ".png"), "longer than the system allows"))
-    (d / "rows.csv").write_text("label," + ",".join(["0"] * 784) + "\n1,2,3\n")  # header, then a short row
+    (d / "rows.csv").write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n1,2,3\n")  # a short row
     cases.append((d / "rows.csv", "row 0 has 3 cells, expected 785"))
     (d / "empty.csv").write_bytes(b"")
     cases.append((d / "empty.csv", "empty (0 bytes)"))

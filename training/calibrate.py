@@ -104,6 +104,20 @@ def calibrate(model, config, images: np.ndarray, labels: np.ndarray) -> tuple[fl
     return round(t, 4), report
 
 
+def _update_metrics(path: Path, temperature: float, report: dict) -> None:
+    """Record the calibration in the run's metrics.json, when the checkpoint has one beside it."""
+    import json
+
+    if not path.is_file():
+        return
+    metrics = json.loads(path.read_text())
+    metrics["calibration"] = report
+    metrics.setdefault("model_config", {})["temperature"] = temperature
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(metrics, indent=2))
+    tmp.replace(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Fit the temperature of an existing checkpoint on its training run's validation split."""
     from dataclasses import replace
@@ -123,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     sets = load_datasets(TrainConfig(data_dir=args.data_dir, cache_dir=args.cache_dir, seed=args.seed))
     t, report = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
     save_checkpoint(args.model, model, replace(config, temperature=t), {**meta, "calibration": report})
-    Console().print(
-        f"temperature {t:.3f}: validation ECE {report['val_ece_before']:.4f} -> {report['val_ece_after']:.4f}"
-    )
+    _update_metrics(args.model.parent / "metrics.json", t, report)
+    before, after = report["val_ece_before"], report["val_ece_after"]
+    Console().print(f"temperature {t:.3f}: validation calibration error {before:.4f} -> {after:.4f}")
     return 0
 
 
