@@ -25,6 +25,7 @@ from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
 
 ENTRY = str(PROJECT_ROOT / "number_detector.py")
 PEAK_GFLOPS = 157.0  # two 2.45 GHz cores x 2 AVX2 FMA units x 8 fp32 lanes x 2 FLOPs
+# (with AVX-512 and full-width FMA units, as oneDNN finds on this machine's CPU, 16 lanes: 314)
 PAPER = (236, 232, 222)  # off-white
 
 
@@ -39,6 +40,15 @@ def machine() -> str:
                 model = line.split(":", 1)[1].strip()
                 break
     return f"{model}, {os.cpu_count()} cores, torch {torch.__version__} with {torch.get_num_threads()} threads"
+
+
+def has_avx512() -> bool:
+    """True when the CPU reports AVX-512: with 512-bit FMA its fp32 peak is twice the AVX2 figure."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            return any(line.startswith("flags") and " avx512f" in line for line in fh)
+    except OSError:
+        return False
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
@@ -217,7 +227,7 @@ def measure(model: Path, folder: Path, repeat: int, rows: int) -> list[tuple[str
     first = median_of(lambda: first_answer_seconds(model, inputs["28x28 PNG"]), repeat)
     table.append(("launch -> first answer, predict 28x28", f"{first:.2f} s", "", None))
     torch_import = median_of(timed(lambda: subprocess.run([sys.executable, "-c", "import torch"], check=True)), repeat)
-    table.append(("  of which python + import torch", f"{torch_import:.2f} s", "", None))
+    table.append(("  for scale: python -c 'import torch', start to exit", f"{torch_import:.2f} s", "", None))
     predictor = Predictor.load(model)
     for name, target in (("28x28 PNG", 0.005), ("1 MP photo", 0.1), ("12 MP photo", 1.0)):
         took = median_of(timed(lambda p=inputs[name]: list(predictor.read_path(p))), repeat)
@@ -238,9 +248,11 @@ def measure(model: Path, folder: Path, repeat: int, rows: int) -> list[tuple[str
         table.append((f"    {stage}", f"{stages[stage] / rows * 1e6:.0f} us/row", "", None))
     mflops = 2 * count_macs(predictor.model) / 1e6
     table.append(("model MFLOPs per image", f"{mflops:.1f}", "", None))
+    wide = has_avx512()
     for what, per_s in (("model alone", rows / stages["model"]), ("end to end", rate)):
         gflops = mflops * per_s / 1000
-        table.append((f"GFLOP/s reached, {what}", f"{gflops:.1f} ({gflops / PEAK_GFLOPS:.0%} of 157)", "", None))
+        share = f"{gflops / PEAK_GFLOPS:.0%} of 157" + (f", {gflops / (2 * PEAK_GFLOPS):.0%} of 314" if wide else "")
+        table.append((f"GFLOP/s reached, {what}", f"{gflops:.1f} ({share})", "", None))
     return table
 
 
