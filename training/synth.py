@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from torch.utils.data import Dataset
 
 from detector.preprocess import prepare_digit
 
@@ -107,13 +108,17 @@ def _crop(arr: np.ndarray, box: tuple[int, int, int, int], rng: np.random.Genera
     return arr[y0:y1, x0:x1]
 
 
-class SynthDigits:
-    """A torch-style dataset of synthetic printed digits, deterministic per index.
+class SynthDigits(Dataset):
+    """A torch ``Dataset`` of synthetic printed digits, rendered on the fly, deterministic per index.
 
-    Items are (float32 (1, 28, 28) MNIST-style input in 0..1, label).
+    Items are (float32 (1, 28, 28) MNIST-style input in 0..1, label): the rendered crop goes
+    through ``detector.preprocess.prepare_digit``, exactly as a digit at inference does.
+    Training renders each item once and caches the array (``materialize``); the batched
+    augmentation then varies it every epoch.
     """
 
     def __init__(self, length: int, seed: int = 0) -> None:
+        super().__init__()
         self.length = length
         self.seed = seed
 
@@ -121,6 +126,8 @@ class SynthDigits:
         return self.length
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+        if not 0 <= index < self.length:
+            raise IndexError(f"sample {index} is outside 0..{self.length - 1}")
         crop, label = render_digit(index, self.seed)
         prepared = prepare_digit(crop)
         image = prepared[0] if prepared is not None else np.zeros((28, 28), np.float32)

@@ -1,0 +1,54 @@
+"""Synthetic printed digits: matplotlib's fonts, deterministic per index, a real torch Dataset."""
+
+import numpy as np
+import pytest
+from torch.utils.data import DataLoader, Dataset
+
+from detector.paths import DEFAULT_MODEL
+from training.synth import FONT_FILES, SynthDigits, font_paths, render_digit
+
+
+def test_fonts_come_with_matplotlib():
+    found = {p.name for p in font_paths()}
+    assert len(found) >= 12 and {"DejaVuSans.ttf", "DejaVuSerif-Bold.ttf", "cmr10.ttf"} <= found
+    assert found <= set(FONT_FILES)
+
+
+def test_each_index_always_gives_the_same_sample():
+    a, b = SynthDigits(50, seed=3), SynthDigits(50, seed=3)
+    for i in (0, 7, 49):
+        (xa, ya), (xb, yb) = a[i], b[i]
+        assert ya == yb == i % 10 and np.array_equal(xa, xb)
+    assert not np.array_equal(a[7][0], SynthDigits(50, seed=4)[7][0])  # another seed, another picture
+
+
+def test_items_are_mnist_style_inputs():
+    x, y = SynthDigits(10)[3]
+    assert x.shape == (1, 28, 28) and x.dtype == np.float32 and y == 3
+    assert x.min() >= 0 and x.max() <= 1 and x.max() > 0.5
+    # like MNIST: a bright digit on black with empty margins
+    assert x[0, :2].max() < 0.05 and x[0, -2:].max() < 0.05
+
+
+def test_both_polarities_are_rendered():
+    crops = [render_digit(i, seed=0)[0] for i in range(40)]
+    corners = [c[0, 0] for c in crops]
+    assert min(corners) < 0.45 and max(corners) > 0.55  # dark and light backgrounds both occur
+
+
+def test_it_is_a_torch_dataset_that_batches():
+    ds = SynthDigits(12, seed=1)
+    assert isinstance(ds, Dataset) and len(ds) == 12
+    x, y = next(iter(DataLoader(ds, batch_size=6)))
+    assert x.shape == (6, 1, 28, 28) and y.tolist() == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(IndexError):
+        ds[12]
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the shipped model")
+def test_shipped_model_reads_unseen_printed_digits():
+    from detector.predict import Predictor
+
+    images, labels = SynthDigits(200, seed=12345).materialize()  # a seed training never used
+    probs = Predictor.load().probabilities(images)
+    assert (probs.argmax(1) == labels).mean() >= 0.95
