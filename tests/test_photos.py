@@ -13,7 +13,7 @@ PHOTOS = DATA_DIR / "photos"
 # Pictures a person also struggles with, and why.
 HARD = {
     "photo_046.png": "54x54 crop blown up from about 14x14 px: the 5 is a few blurred blue blocks (read 12)",
-    "photo_050.png": "embossed card digits drawn by thin shadow outlines; the 9's loop is open (read 7; the number is flagged low-confidence)",
+    "photo_050.png": "embossed card digits in thin shadow outlines; the 9's loop is open (read 7, flagged unsure)",
 }
 
 
