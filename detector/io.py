@@ -101,6 +101,17 @@ def open_error(path: Path, err: Exception) -> InputError:
     return InputError(f"{name} is not a readable image (damaged or not an image); export it again as PNG or JPEG")
 
 
+def image_size(path: str | Path) -> tuple[int, int] | None:
+    """Return (width, height) from the file's header without decoding pixels; None if unreadable."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+
+
 def read_image(path: str | Path, max_side: int | None = DEFAULT_MAX_SIDE) -> LoadedImage:
     """Read an image file as grayscale, upright and with transparency flattened.
 

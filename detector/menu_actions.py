@@ -100,6 +100,27 @@ def show_picture(console, reading, selection: Selection, outputs_dir: Path) -> P
     return saved
 
 
+def human_size(n: int) -> str:
+    """Return a byte count as people read it: 296 B, 10 KB, 3.4 MB."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _image_detail(path: Path) -> str:
+    """Pixel size (it tells a single 28x28 digit from a photo) and file size, or why neither."""
+    from detector.io import image_size
+
+    try:
+        size = human_size(path.stat().st_size)
+    except OSError:
+        return "unreadable"
+    dims = image_size(path)
+    return f"{dims[0]}x{dims[1]}, {size}" if dims else f"{size}, not a readable image"
+
+
 def file_choices(files: list[Path]) -> list[tuple[str, str]]:
     """Return (title, value) menu entries: images with their size, CSVs with their row count."""
     from detector.csvfile import count_csv_rows
@@ -113,7 +134,7 @@ def file_choices(files: list[Path]) -> list[tuple[str, str]]:
             except DetectorError:
                 detail = "not a pixel CSV"
         else:
-            detail = f"{max(1, round(f.stat().st_size / 1024))} KB"
+            detail = _image_detail(f)
         choices.append((f"{f.name}  ({detail})", str(f)))
     return choices
 

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from PIL import Image
 from rich.console import Console
 
 from detector import menu as menu_module
@@ -120,8 +121,19 @@ def test_file_list_shows_sizes_and_row_counts(tmp_path, menu_dir, tiny_model):
     run_menu(Console(file=io.StringIO()), ask, menu_dir, tmp_path / "out", tiny_model)
     titles = [t for t, _ in captured["Load which file?"]]
     assert titles[0] == "rows.csv  (3 rows)"
-    assert titles[1].startswith("seven.png  (") and titles[1].endswith("KB)")
+    assert titles[1].startswith("seven.png  (28x28, ") and titles[1].endswith(" B)")
     assert titles[-2:] == ["Other file…", "Back"]
+
+
+def test_file_list_details_sizes_and_broken_images(tmp_path):
+    from detector.menu_actions import file_choices, human_size
+
+    assert [human_size(n) for n in (0, 296, 10_118, 3_565_158)] == ["0 B", "296 B", "10 KB", "3.4 MB"]
+    (tmp_path / "fake.png").write_text("not a picture")
+    Image.fromarray(np.zeros((40, 90), np.uint8)).save(tmp_path / "wide.png")
+    titles = [t for t, _ in file_choices(sorted(tmp_path.iterdir()))]
+    assert titles[0] == "fake.png  (13 B, not a readable image)"
+    assert titles[1].startswith("wide.png  (90x40, ")
 
 
 @pytest.mark.parametrize(
