@@ -25,7 +25,7 @@ from detector.segment_blobs import (
     touches_edge,
 )
 from detector.segment_ink import ink_map, ink_mask, working_copy
-from detector.segment_lines import drop_small, group_lines, line_height
+from detector.segment_lines import SMALL_IN_LINE, drop_small, group_lines, line_height
 from detector.segment_rules import remove_rules
 from detector.segment_strokes import even_strokes
 
@@ -84,7 +84,9 @@ def _split_lines(lines: list[list[Blob]]) -> list[list[Blob]]:
     out = []
     for line in lines:
         height = line_height(line)
-        out.append([piece for blob in line for piece in split_touching(blob, height)])
+        pieces = [piece for blob in line for piece in split_touching(blob, height)]
+        # a cut can leave a streak (a sign's edge, a shadow) that ran into a digit: flat pieces go
+        out.append([p for p in pieces if not is_dash(p) and p.height >= SMALL_IN_LINE * height] or pieces)
     return out
 
 

@@ -175,3 +175,16 @@ def test_pencil_on_beige_paper_with_slight_rotation():
     crops = find_digits(gray(img.convert("L"), noise=0.02))
     assert len(crops) == 3
     assert centres(crops) == sorted(centres(crops)) and {c.line for c in crops} == {0}
+
+
+def test_streak_cut_off_a_digit_is_not_a_digit():
+    """A shadow streak running off a digit's foot is split away, then dropped, not read as a digit."""
+    from PIL import ImageFont
+
+    img, draw = page()
+    draw.text((150, 30), "20", fill=30, font=ImageFont.load_default(size=120))
+    x0, _y0, _x1, y1 = draw.textbbox((150, 30), "2", font=ImageFont.load_default(size=120))
+    draw.line([(x0 - 70, y1 - 3), (x0 + 10, y1 - 3)], fill=30, width=5)  # a sign's edge at the 2's foot
+    crops = find_digits(gray(img))
+    assert len(crops) == 2, [c.box for c in crops]
+    assert all(c.box[3] > 60 for c in crops)

@@ -2,6 +2,7 @@
 
     python -m training.bench.accuracy FOLDER [--model PATH]
     python -m training.bench.accuracy --scenes 500       # generated scenes in a temp folder
+    python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
 
 FOLDER holds pictures and ``labels.csv`` (filename,number; extra columns are ignored).
 Per-digit accuracy compares digits position by position when the number read has as
@@ -79,6 +80,29 @@ def run(folder: Path, predictor) -> BenchResult:
     return result
 
 
+def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
+    """Write every labelled picture of ``folder`` into ``dest`` enlarged to about ``megapixels``.
+
+    The aspect ratio is kept; pictures are saved as JPEG (quality 90) like a phone's, so the
+    timing includes decoding a full-size photo. Returns ``dest`` with its own labels.csv.
+    """
+    from PIL import Image
+
+    dest.mkdir(parents=True, exist_ok=True)
+    rows = read_labels(folder)
+    for name, _label in rows:
+        with Image.open(folder / name) as img:
+            rgb = img.convert("RGB")
+        k = (megapixels * 1e6 / (rgb.width * rgb.height)) ** 0.5
+        size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
+        rgb.resize(size, Image.BICUBIC).save(dest / f"{Path(name).stem}.jpg", quality=90)
+    with open(dest / "labels.csv", "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["filename", "number"])
+        writer.writerows((f"{Path(name).stem}.jpg", label) for name, label in rows)
+    return dest
+
+
 def render(result: BenchResult, title: str):
     """Return a rich renderable: the summary line and the table of misses."""
     from rich.console import Group
@@ -100,6 +124,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--scenes", type=int, default=0, help="generate N scenes into a temp folder and read them")
     parser.add_argument("--seed", type=int, default=0, help="scene seed")
+    parser.add_argument("--upscale", type=float, default=0, metavar="MP", help="enlarge each picture to MP first")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
     args = parser.parse_args(argv)
@@ -115,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parse_args(argv)
     predictor = Predictor.load(args.model)
+    if args.folder is not None and args.upscale > 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = upscaled_copy(args.folder, Path(tmp), args.upscale)
+            Console().print(render(run(folder, predictor), f"{args.folder} enlarged to {args.upscale:g} MP"))
+        return 0
     if args.folder is not None:
         Console().print(render(run(args.folder, predictor), str(args.folder)))
         return 0
