@@ -4,9 +4,13 @@ A bounded number of examples here; ``python -m tests.fuzz_long --cases 10000`` r
 properties for longer.
 """
 
+import re
+import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
+import fuzz_long
 import numpy as np
 import pytest
 from fuzz_long import (
@@ -27,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.errors import InputError
-from detector.paths import IMAGE_SUFFIXES
+from detector.paths import IMAGE_SUFFIXES, PROJECT_ROOT
 
 FUZZ = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 FOLDER = Path(tempfile.mkdtemp(prefix="fuzz-"))  # hypothesis reuses one folder across examples
@@ -76,3 +80,26 @@ def test_the_checks_can_fail():
     with pytest.raises(AssertionError):
         assert_unit(np.full((2, 2), 2.0, np.float32))
     assert outcome("demo", lambda: (_ for _ in ()).throw(InputError("bad"))) is None
+
+
+def test_fuzz_long_script_covers_every_target_without_a_crash(capsys):
+    counts = fuzz_long.run(60)
+    targets = {t for t, _ in counts}
+    assert targets == {"read_image", "read_csv", "ink_map", "prepare_digit", "prepare_batch", "find_digits"}
+    assert not any(kind == "CRASH" for _, kind in counts) and sum(counts.values()) >= 60
+    assert "| **all** |" in fuzz_long.table(counts)
+
+
+def test_make_fuzz_runs_the_script_with_at_least_10000_cases(monkeypatch):
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert re.search(r"^fuzz:.*\n\t.*-m tests\.fuzz_long\s*$", makefile, re.M)
+    asked = []
+    monkeypatch.setattr(fuzz_long, "run", lambda cases: asked.append(cases) or Counter({("x", "ok"): 1}))
+    monkeypatch.setattr(sys, "argv", ["fuzz_long"])
+    with pytest.raises(SystemExit) as done:
+        fuzz_long.main()
+    assert done.value.code == 0 and asked == [10_000]
+
+
+def test_fuzz_long_runs_at_least_the_cases_asked_for():
+    assert sum(fuzz_long.run(7).values()) >= 7

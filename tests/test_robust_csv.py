@@ -145,3 +145,47 @@ def test_hundred_thousand_rows_stream_in_flat_memory(big_csv, monkeypatch):
     assert rows == 100_000 == count_csv_rows(big_csv) and bad == 0
     assert first_at < total / 5
     assert peak < 250e6, f"peak {peak / 1e6:.0f} MB"  # all rows as float64 would be 630 MB
+
+
+def test_utf8_bom_on_a_comma_file_without_header(tmp_path):
+    """The BOM alone (the existing test pairs it with ';' and a header): the first cell is still a label."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("7," + ",".join(bar()) + "\n3," + ",".join(bar()) + "\n").encode())
+    chunks = list(read_csv(path))
+    assert [c.labels for c in chunks] == [[7, 3]] and [c.errors for c in chunks] == [[None, None]]
+    assert chunks[0].images.max() == pytest.approx(200 / 255)
+
+
+def test_numbered_header_as_pandas_writes_it_is_a_header(tmp_path):
+    """DataFrame.to_csv of an array names the columns 0..783: that line is a header, not a bad row."""
+    path = tmp_path / "frame.csv"
+    header = "label," + ",".join(str(i) for i in range(784))
+    path.write_text(header + "\n4," + ",".join(bar()) + "\n")
+    chunks = list(read_csv(path))
+    assert count_csv_rows(path) == 1 and chunks[0].labels == [4] and chunks[0].errors == [None]
+
+
+def test_semicolon_file_with_decimal_commas(tmp_path):
+    """European spreadsheets save 0-1 pixels as 0,5 with ';' between cells."""
+    path = tmp_path / "excel.csv"
+    cells = [c.replace(".", ",") for c in bar(0.75)]
+    path.write_text("2;" + ";".join(cells) + "\n")
+    chunk = next(iter(read_csv(path)))
+    assert chunk.errors == [None] and chunk.labels == [2]
+    assert chunk.images.max() == pytest.approx(0.75)
+
+
+def test_headerless_first_row_with_a_non_digit_label_is_kept(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("".join(f"{label}," + ",".join(bar()) + "\n" for label in ("x", "3", "5")))
+    assert count_csv_rows(path) == 3
+    assert [label for c in read_csv(path) for label in c.labels] == ["x", 3, 5]
+
+
+def test_headerless_first_row_with_a_non_numeric_cell_is_a_row_error(tmp_path):
+    bad = bar()
+    bad[5] = "abc"
+    path = tmp_path / "cells.csv"
+    path.write_text("3," + ",".join(bad) + "\n" + "5," + ",".join(bar()) + "\n")
+    errors = [e for c in read_csv(path) for e in c.errors]
+    assert len(errors) == 2 and "row 0 has 1 empty or non-numeric cells" in errors[0] and errors[1] is None

@@ -1,7 +1,9 @@
 """Hostile and odd image files: every one reads right or gives one InputError line."""
 
+import io
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -15,8 +17,9 @@ from PIL import Image, ImageDraw
 
 import detector.io as dio
 from detector.errors import InputError
-from detector.io import list_inputs, read_image
+from detector.io import MAX_PIXELS, list_inputs, read_image
 from detector.paths import DEFAULT_MODEL, PROJECT_ROOT
+from tests.conftest import digit_picture
 
 needs_model = pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet")
 
@@ -31,16 +34,12 @@ def seven(size: int = 100) -> Image.Image:
 
 def png_bytes(width: int = 40, height: int = 30) -> bytes:
     path_img = Image.fromarray(np.random.default_rng(0).integers(0, 255, (height, width), dtype=np.uint8))
-    import io
-
     buf = io.BytesIO()
     path_img.save(buf, format="PNG")
     return buf.getvalue()
 
 
 def jpeg_bytes() -> bytes:
-    import io
-
     buf = io.BytesIO()
     Image.merge("RGB", [seven()] * 3).save(buf, format="JPEG", quality=90)
     return buf.getvalue()
@@ -250,3 +249,63 @@ def test_hundred_megapixel_photo_reads_downscaled_in_bounded_memory(tmp_path):
     assert shape == "(1680, 2400) (12000, 8400)"
     # Decoding at full size would need 300 MB (RGB) + 400 MB (float grey); measured about 50 MB.
     assert (peak - baseline) / 1024 < 120, f"peak grew by {(peak - baseline) / 1024:.0f} MB"
+
+
+def encoded(fmt: str) -> bytes:
+    """A 200x200 noisy picture (so the compressed data is long) in PNG or JPEG."""
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 200, 3), dtype=np.uint8)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+@pytest.mark.parametrize("keep", [0.5, 0.95])
+def test_truncated_inside_the_pixel_data(tmp_path, fmt, keep):
+    """Cut after a valid header, mid-pixels: still one InputError line, no half-read picture."""
+    data = encoded(fmt)
+    path = tmp_path / f"cut.{fmt.lower()}"
+    path.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(InputError, match=re.escape("cut.") + ".* is not a readable image") as info:
+        read_image(path)
+    assert "\n" not in str(info.value)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * (width + 1) * 4)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_own_150_megapixel_limit_applies_below_pillows_hard_limit(tmp_path):
+    """156 MP: Pillow only warns (its error starts at 179 MP); the program's own limit refuses it, fast."""
+    assert MAX_PIXELS < 13000 * 12000
+    (tmp_path / "big.png").write_bytes(png_header_only(13000, 12000))
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=re.escape("big.png is 13000x12000 (156 MP), over the 150 MP limit")):
+        read_image(tmp_path / "big.png")
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
+def test_unreadable_file_for_real_without_root_privileges(tmp_path):
+    """The existing test only simulates EACCES under root; here root drops its DAC override capabilities."""
+    path = tmp_path / "secret.png"
+    Image.fromarray(digit_picture()).save(path)
+    path.chmod(0)
+    code = "import sys\nfrom detector.io import read_image\ntry:\n read_image(sys.argv[1])\nexcept Exception as e:\n"
+    code += " print(e)"
+    caps = "-dac_override,-dac_read_search"
+    cmd = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", sys.executable, "-c", code, str(path)]
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+    assert result.stdout.strip() == "no permission to read secret.png; fix its permissions (chmod +r)", result.stderr
+
+
+def test_dark_sixteen_bit_image_keeps_its_scale(tmp_path):
+    arr = np.zeros((40, 40), np.uint16)
+    arr[10:30, 18:22] = 200  # 200 of 65535: almost black
+    Image.fromarray(arr).save(tmp_path / "dark16.png")
+    assert read_image(tmp_path / "dark16.png").pixels.max() < 0.01

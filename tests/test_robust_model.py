@@ -1,7 +1,9 @@
 """Checkpoints that are missing, damaged, foreign or hostile: a ModelError, nothing run."""
 
 import io
+import pickle
 import re
+import warnings
 
 import pytest
 import torch
@@ -101,3 +103,26 @@ def test_malicious_pickle_is_refused_without_running(tmp_path):
     proof = tmp_path / "proof.txt"
     torch.load(saved(tmp_path, Payload(proof), "proof.pt"), weights_only=False)
     assert proof.exists()
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_raw_pickle_payload_is_refused_without_running(tmp_path, protocol):
+    """A bare pickle (not torch's zip format), the classic attack file."""
+    target = tmp_path / "pwned.txt"
+    (tmp_path / "evil.pt").write_bytes(pickle.dumps(Payload(target), protocol=protocol))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelError, match="refused") as info:
+            load_checkpoint(tmp_path / "evil.pt")
+    assert not target.exists() and "\n" not in str(info.value)
+    pickle.loads((tmp_path / "evil.pt").read_bytes()).close()  # the payload is live: plain pickle runs it
+    assert target.exists()
+
+
+def test_refusing_a_raw_pickle_prints_no_warning(tmp_path):
+    (tmp_path / "evil.pt").write_bytes(pickle.dumps(Payload(tmp_path / "pwned.txt"), protocol=4))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ModelError):
+            load_checkpoint(tmp_path / "evil.pt")
+    assert [str(w.message) for w in caught] == []
