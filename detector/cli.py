@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_predict(args)
         from detector.menu import run_menu
 
-        return run_menu()
+        return run_menu(debug=args.debug)
     except KeyboardInterrupt:
         return 130 if args.command == "predict" else 0
     except BrokenPipeError:  # `predict ... | head` closed the pipe: stop quietly

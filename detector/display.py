@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -158,9 +159,9 @@ def show_window(image, reading: Reading, scale: float = 1.0) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 6))
-    ax.imshow(annotate(image, reading, scale))
-    ax.set_title(caption(reading))
+    ax.imshow(annotate(image, reading, scale))  # the picture carries its caption, as the saved PNG does
     ax.axis("off")
-    fig.canvas.manager.set_window_title("Number Detector")
+    fig.canvas.manager.set_window_title(f"Number Detector - {caption(reading)}")
     plt.show()
-    plt.close(fig)
+    with contextlib.suppress(Exception):  # a window killed from outside has torn the toolkit down already
+        plt.close(fig)

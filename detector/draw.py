@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -203,5 +204,8 @@ def run_draw(predictor, save_dir: Path) -> list[Path]:
 
     pad = DrawPad(predictor, save_dir)
     plt.show()
-    plt.close(pad.fig)
+    # A window killed from outside (xkill, a crashed window manager) leaves the GUI toolkit
+    # torn down, and closing it again raises the toolkit's own error: it is closed either way.
+    with contextlib.suppress(Exception):
+        plt.close(pad.fig)
     return pad.saved

@@ -8,6 +8,7 @@ terminal. The heavier steps live in ``detector.menu_actions``.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import replace
@@ -27,14 +28,17 @@ OPTIONS = (
     ("Exit", "exit"),
 )
 BACK, OTHER = "__back__", "__other__"
+log = logging.getLogger(__name__)
 NO_TERMINAL = "The menu needs a terminal; for scripts use: python number_detector.py predict --help"
 
 
 class Menu:
     """The menu's state and one method per option."""
 
-    def __init__(self, console, ask, menu_dir: Path, outputs_dir: Path, loader: ModelLoader) -> None:
-        self.console, self.ask, self.loader = console, ask, loader
+    def __init__(
+        self, console, ask, menu_dir: Path, outputs_dir: Path, loader: ModelLoader, debug: bool = False
+    ) -> None:
+        self.console, self.ask, self.loader, self.debug = console, ask, loader, debug
         self.menu_dir, self.outputs_dir = Path(menu_dir), Path(outputs_dir)
         self.selection: Selection | None = None
 
@@ -71,6 +75,14 @@ class Menu:
             self.say(f"{err.strerror or err}: {err.filename or 'file'}; check the path and its permissions", "error")
         except KeyboardInterrupt:
             self.say("Stopped.", "warn")
+        except EOFError:  # Ctrl-D in a sub-prompt: leave, as at the main menu
+            raise
+        except Exception as err:  # a bug or a GUI toolkit surprise: one line, and the menu goes on
+            if self.debug:
+                raise
+            log.debug("menu option %s failed", choice, exc_info=True)  # debug: never on screen by default
+            self.say(f"unexpected {type(err).__name__}: {err}; the menu carries on (start it with --debug for details)",
+                     "error")  # fmt: skip
 
     def say(self, message: str, kind: str = "info") -> None:
         """Print a one-line message."""
@@ -203,7 +215,7 @@ class Menu:
             self.say(f"Saved the table to {save_results_csv(readings, self.outputs_dir)}")
 
 
-def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path=None) -> int:
+def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path=None, debug: bool = False) -> int:
     """Run the interactive menu.
 
     Args:
@@ -212,6 +224,7 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
         menu_dir: Folder of inputs (default: $ND_MENU_DIR or menu_data/).
         outputs_dir: Folder for saved results (default: $ND_OUTPUTS_DIR or outputs/).
         model_path: Checkpoint (default: $ND_MODEL or models/number_detector.pt).
+        debug: Let unexpected errors raise (with their traceback) instead of one line.
 
     Returns:
         0 after Exit, Ctrl-C or Ctrl-D; 2 when started without a terminal.
@@ -229,6 +242,7 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
         Path(menu_dir or os.environ.get("ND_MENU_DIR") or paths.MENU_DATA_DIR),
         Path(outputs_dir or os.environ.get("ND_OUTPUTS_DIR") or paths.OUTPUTS_DIR),
         ModelLoader(Path(model_path or os.environ.get("ND_MODEL") or paths.DEFAULT_MODEL)),
+        debug,
     )
     when_shown = getattr(menu.ask, "call_when_shown", None)
     when_shown(menu.loader.start) if when_shown else menu.loader.start()  # torch loads after the menu shows

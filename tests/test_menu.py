@@ -238,6 +238,34 @@ def test_draw_without_a_display_says_so(tmp_path, menu_dir, tiny_model, monkeypa
     assert "Drawing needs a display" in out
 
 
+def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, menu_dir, tiny_model, monkeypatch):
+    """A GUI toolkit surprise (a draw window killed from outside) must not end the menu."""
+    from detector import display, draw
+
+    class TclError(Exception):
+        pass
+
+    def torn_down(_predictor, _folder):
+        raise TclError('can\'t invoke "destroy" command: application has been destroyed')
+
+    monkeypatch.setattr(display, "has_display", lambda: True)
+    monkeypatch.setattr(draw, "run_draw", torn_down)
+    code, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("explain"), sel("exit"))
+    flat = " ".join(out.split())  # the console wraps long lines
+    assert code == 0 and "Traceback" not in out
+    assert "unexpected TclError: can't invoke" in flat and "the menu carries on" in flat
+    assert "How it works" in out and "Bye." in out  # the next option ran
+
+
+def test_debug_lets_unexpected_errors_raise(tmp_path, menu_dir, tiny_model, monkeypatch):
+    from detector import display, draw
+
+    monkeypatch.setattr(display, "has_display", lambda: True)
+    monkeypatch.setattr(draw, "run_draw", lambda *_: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_menu(Console(file=io.StringIO()), Scripted(sel("draw")), menu_dir, tmp_path / "o", tiny_model, debug=True)
+
+
 def test_batch_table_accuracy_and_csv(tmp_path, menu_dir, tiny_model):
     before = snapshot(menu_dir)
     _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("batch"), sel("batch"), sel("exit"))
