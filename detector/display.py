@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.errors import DetectorError, InputError, OutputError
-from detector.results import Reading
+from detector.results import Reading, percent
 
 ANNOTATE_MAX_SIDE = 4096  # re-read large photos at most this big; boxes are scaled to match
 MIN_SIDE = 280  # small pictures (MNIST 28x28) are enlarged so labels stay readable
@@ -35,7 +35,7 @@ def caption(reading: Reading) -> str:
     if not reading.digits:
         return "No digit found"
     flag = " - low confidence" if reading.low_confidence else ""
-    return f"Predicted: {reading.number} ({reading.confidence:.0%}){flag}"
+    return f"Predicted: {reading.number} ({percent(reading.confidence, 0)}){flag}"
 
 
 def load_row(path: str | Path, row: int) -> tuple[np.ndarray, int | str | None]:
@@ -90,7 +90,7 @@ def annotate(image, reading: Reading, scale: float = 1.0):
         x, y, w, h = (round(v * factor) for v in d.box)
         color = (230, 40, 40) if d.confidence < reading.threshold else (30, 200, 60)
         draw.rectangle((x, y, x + w - 1, y + h - 1), outline=color, width=max(2, img.height // 150))
-        draw.text((x + 2, max(0, y - font.size - 4)), f"{d.digit} {d.confidence:.0%}", fill=color, font=font)
+        draw.text((x + 2, max(0, y - font.size - 4)), f"{d.digit} {percent(d.confidence, 0)}", fill=color, font=font)
     return _with_caption(img, caption(reading), font)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.results import Reading
+from detector.results import Reading, percent
 
 SIZE = 280  # canvas side in pixels: ten times MNIST's 28
 BRUSH = 11.0  # brush radius; MNIST strokes are about a tenth of the digit's width
@@ -146,7 +146,7 @@ class DrawPad:
             for digit, bar in enumerate(bars, start=5 * half):
                 bar.set_height(float(probs[digit]))
                 bar.set_color(TOP if digit == top else OTHER)
-                self.labels[digit].set_text(f"{probs[digit]:.0%}" if probs.max() > 0 else "")
+                self.labels[digit].set_text(percent(float(probs[digit]), 0) if probs.max() > 0 else "")
                 self.labels[digit].set_y(float(probs[digit]) + 0.03)
         self.ax_draw.set_title(self.title())
         self.fig.canvas.draw_idle()
@@ -155,7 +155,7 @@ class DrawPad:
         """Return the canvas title: the current guess, or what to do."""
         if not self.reading.digits:
             return "Draw a digit with the mouse"
-        return f"Predicted: {self.reading.number} ({self.reading.confidence:.0%})"
+        return f"Predicted: {self.reading.number} ({percent(self.reading.confidence, 0)})"
 
     def clear(self) -> None:
         """Erase the drawing and reset the bars."""

@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from detector.results import LOW_CONFIDENCE, Reading
+from detector.results import LOW_CONFIDENCE, Reading, percent
 
 TABLE_LIMIT = 40  # rows shown in the terminal; the saved CSV holds them all
 BAR_WIDTH = 40  # probability bars; narrower terminals shrink them
@@ -74,7 +74,7 @@ def probability_bars(probabilities: Sequence[float]) -> Table:
         best = digit == top
         style = "bold green" if best else "grey50"
         bar = Text(bar_text(float(p), BAR_WIDTH), style=style)
-        grid.add_row(Text(str(digit), style="bold" if best else ""), bar, f"{p:.1%}", "◀" if best else "")
+        grid.add_row(Text(str(digit), style="bold" if best else ""), bar, percent(p), "◀" if best else "")
     return grid
 
 
@@ -88,7 +88,7 @@ def reading_panel(reading: Reading, title: str | None = None) -> RenderableType:
     head = Text()
     head.append("Number: ", style="bold")
     head.append(reading.number, style="bold green")
-    head.append(f"   confidence {reading.confidence:.1%}")
+    head.append(f"   confidence {percent(reading.confidence)}")
     if reading.label is not None:
         mark = "✓" if reading.correct else "✗"
         head.append(f"   label {reading.label} {mark}", style="green" if reading.correct else "red")
@@ -107,7 +107,7 @@ def digit_rows(reading: Reading) -> Table:
     for i, d in enumerate(reading.digits, start=1):
         flag = "low" if d.confidence < reading.threshold else ""
         table.add_row(
-            str(i), str(d.digit), f"{d.confidence:.1%}", Text(flag, style="yellow"), "x{} y{} {}x{}".format(*d.box)
+            str(i), str(d.digit), percent(d.confidence), Text(flag, style="yellow"), "x{} y{} {}x{}".format(*d.box)
         )
     return table
 
@@ -122,7 +122,7 @@ def _row_cells(r: Reading) -> list:
         return [Path(r.source).name, row, "-", "", Text("err", style="red"), label, ""]
     flag = Text("!", style="bold yellow") if r.low_confidence or not r.digits else ""
     number = r.number or Text("none", style="yellow")
-    return [Path(r.source).name, row, number, f"{r.confidence:.0%}", flag, label, mark]
+    return [Path(r.source).name, row, number, percent(r.confidence, 0), flag, label, mark]
 
 
 def accuracy(readings: Sequence[Reading]) -> tuple[int, int]:

@@ -10,6 +10,18 @@ from dataclasses import dataclass
 LOW_CONFIDENCE = 0.9
 
 
+def percent(p: float, decimals: int = 1) -> str:
+    """Format a probability as a percentage that never claims certainty it lacks.
+
+    A model's 99.96 % rounds to "100.0%", which reads as sure; it is shown as ">99.9%".
+    """
+    text = f"{p:.{decimals}%}"
+    if p < 1 and float(text[:-1]) >= 100:
+        top = 100 - 10.0**-decimals
+        return f">{top:.{decimals}f}%"
+    return text
+
+
 @dataclass(frozen=True)
 class DigitResult:
     """One recognised digit.

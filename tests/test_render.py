@@ -144,3 +144,11 @@ def test_bar_text_length_shows_the_probability_without_colour():
     assert bar_text(1.0, 10) == "█" * 10
     assert bar_text(0.5, 10) == "█" * 5 + " " * 5
     assert bar_text(0.55, 10).startswith("█" * 5 + "▌") and len(bar_text(0.55, 10)) == 10
+
+
+def test_percent_never_rounds_up_to_certainty():
+    from detector.results import percent
+
+    assert percent(0.9996) == ">99.9%" and percent(0.9996, 0) == ">99%"
+    assert percent(1.0) == "100.0%" and percent(0.95) == "95.0%" and percent(0.954, 0) == "95%"
+    assert percent(0.0) == "0.0%"
