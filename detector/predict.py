@@ -20,6 +20,10 @@ from detector.results import LOW_CONFIDENCE, DigitResult, Reading
 log = logging.getLogger(__name__)
 
 SMALL_SIDE = 32  # images no larger than this on both sides hold one digit
+# The other polarity replaces the likelier one only when its digits' mean confidence is
+# higher by more than this. Measured on the 24 real photos, 300 generated handwriting scenes
+# and 40 rendered house-number signs: 0.02 to 0.1 all give the same result; 0 lets noise win.
+OTHER_POLARITY_MARGIN = 0.05
 SMALL_BATCH = 32  # fewer digits than this run on one thread: no OpenMP hand-off, steady on a busy CPU
 
 
@@ -94,9 +98,20 @@ class Predictor:
             return Reading(
                 source, digits=self._digits([prepared[0]], [prepared[1]], [0], scale), threshold=self.threshold
             )
-        from detector.segment import find_digits
+        from detector.segment import find_digits, polarities
 
-        crops = find_digits(gray)
+        # The picture's overall brightness cannot always tell ink from paper (white digits
+        # on a dark sign on a pale wall). The likelier polarity is read first; the other is
+        # read too unless the first is already sure, and wins only when clearly surer.
+        likelier, other = polarities(gray)
+        digits = self._read_crops(find_digits(gray, likelier), scale)
+        if _mean_confidence(digits) + OTHER_POLARITY_MARGIN < 1.0:
+            flipped = self._read_crops(find_digits(gray, other), scale)
+            if _mean_confidence(flipped) > _mean_confidence(digits) + OTHER_POLARITY_MARGIN:
+                digits = flipped
+        return Reading(source, digits=digits, threshold=self.threshold)
+
+    def _read_crops(self, crops: list, scale: float) -> tuple[DigitResult, ...]:
         inputs, boxes, lines = [], [], []
         for crop in crops:
             box = ink_box(crop.ink)
@@ -106,7 +121,7 @@ class Predictor:
             inputs.append(fit_to_canvas(crop.ink[y : y + h, x : x + w]))
             boxes.append(crop.box)
             lines.append(crop.line)
-        return Reading(source, digits=self._digits(inputs, boxes, lines, scale), threshold=self.threshold)
+        return self._digits(inputs, boxes, lines, scale)
 
     def read_loaded(self, loaded: LoadedImage, source: str) -> Reading:
         """Read a :class:`LoadedImage`, reporting boxes in the file's own pixels."""
@@ -161,6 +176,11 @@ class Predictor:
                     yield from self.read_path(f)
             else:
                 yield from self.read_path(item)
+
+
+def _mean_confidence(digits: tuple[DigitResult, ...]) -> float:
+    """The mean confidence of a reading's digits; 0 when none was found."""
+    return sum(d.confidence for d in digits) / len(digits) if digits else 0.0
 
 
 def _scale_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:

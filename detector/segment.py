@@ -18,13 +18,14 @@ from detector.segment_blobs import (
     Blob,
     components,
     drop_faint,
+    drop_frames,
     is_clutter,
     is_dash,
     merge_fragments,
     split_touching,
     touches_edge,
 )
-from detector.segment_ink import ink_map, ink_mask, working_copy
+from detector.segment_ink import dark_on_light, ink_map, ink_mask, working_copy
 from detector.segment_lines import SMALL_IN_LINE, drop_small, group_lines, line_height
 from detector.segment_rules import remove_rules
 from detector.segment_strokes import even_strokes
@@ -49,11 +50,14 @@ class DigitCrop:
     line: int
 
 
-def find_digits(gray: np.ndarray) -> list[DigitCrop]:
+def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCrop]:
     """Return the digits of a grayscale picture in reading order.
 
     Args:
         gray: float32 (H, W) in 0..1, either polarity, any lighting.
+        dark_ink: Read dark ink on light paper (True) or light on dark (False); None
+            decides from the whole picture, which a sign on a contrasting wall can fool
+            (:func:`polarities` gives both, for the caller to judge by the readings).
 
     Returns:
         Crops ordered line by line (top to bottom), left to right; empty when the
@@ -64,16 +68,22 @@ def find_digits(gray: np.ndarray) -> list[DigitCrop]:
     """
     gray = to_gray(gray)  # any dtype or shape a user can pass; NaN and inf cleaned
     work, scale = working_copy(gray)
-    ink = ink_map(work)
+    ink = ink_map(work, dark_ink)
     crops = []
     for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink)))):
         crops.extend(DigitCrop(_cut(ink, blob), _box(blob, scale, gray.shape), index) for blob in line)
     return crops
 
 
+def polarities(gray: np.ndarray) -> tuple[bool, bool]:
+    """Return both polarities (dark ink first or light ink first), the likelier one first."""
+    first = dark_on_light(working_copy(to_gray(gray))[0])
+    return first, not first
+
+
 def _lines(ink: np.ndarray, mask: np.ndarray) -> list[list[Blob]]:
     """Return the digit blobs of a mask as lines in reading order."""
-    blobs = drop_faint([b for b in components(mask) if not is_clutter(b, mask.shape)], ink)
+    blobs = drop_faint(drop_frames([b for b in components(mask) if not is_clutter(b, mask.shape)]), ink)
     blobs = [b for b in merge_fragments(blobs) if not (is_clutter(b, mask.shape) or is_dash(b))]
     lines = drop_small(group_lines(blobs))
     inside = [line for line in lines if not all(touches_edge(b, mask.shape) for b in line)]

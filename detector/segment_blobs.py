@@ -19,6 +19,8 @@ DEEP_VALLEY = 0.25  # ... holding at most this fraction of the mean column ink
 STACK_GAP = 0.15  # stacked pieces of one digit are at most this far apart (fraction of the height)
 TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
 FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
+FRAME_FILL = 0.2  # a frame's ink covers less than this fraction of its box ...
+FRAME_CONTENT = 0.3  # ... and it encloses a blob at least this fraction of its height
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,25 @@ def is_clutter(blob: Blob, shape: tuple[int, int]) -> bool:
     if blob.height * blob.width > 0.4 * h * w and fill < 0.2:
         return True
     return blob.width > 0.4 * blob.height and fill > 0.85 and blob.height > 10
+
+
+def _inside(inner: Blob, outer: Blob) -> bool:
+    return outer.x0 <= inner.x0 and inner.x1 <= outer.x1 and outer.y0 <= inner.y0 and inner.y1 <= outer.y1
+
+
+def drop_frames(blobs: list[Blob]) -> list[Blob]:
+    """Drop the frames around digits: sign borders, boxes on forms, a circled number.
+
+    A frame is hollow (little ink for its box) and holds a digit-sized blob wholly inside
+    its box; a digit's own loop never holds a separate blob that large.
+    """
+
+    def is_frame(outer: Blob) -> bool:
+        if outer.mask.mean() >= FRAME_FILL:
+            return False
+        return any(b is not outer and _inside(b, outer) and b.height >= FRAME_CONTENT * outer.height for b in blobs)
+
+    return [b for b in blobs if not is_frame(b)]
 
 
 def is_dash(blob: Blob) -> bool:

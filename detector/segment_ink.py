@@ -85,9 +85,16 @@ def background(paper: np.ndarray) -> np.ndarray:
     return np.maximum(resize(bg, paper.shape), paper)
 
 
-def ink_map(gray: np.ndarray) -> np.ndarray:
-    """Return the ink as 0 (paper) .. 1 (ink fully dark against its paper), either polarity."""
-    paper = gray if dark_on_light(gray) else 1.0 - gray
+def ink_map(gray: np.ndarray, dark_ink: bool | None = None) -> np.ndarray:
+    """Return the ink as 0 (paper) .. 1 (ink fully dark against its paper), either polarity.
+
+    Args:
+        gray: float32 (H, W) in 0..1.
+        dark_ink: True for dark ink on light paper, False for light on dark; None decides
+            from the picture (:func:`dark_on_light`).
+    """
+    dark = dark_on_light(gray) if dark_ink is None else dark_ink
+    paper = gray if dark else 1.0 - gray
     bg = background(paper)
     # Dividing evens out shadows; the floor keeps the noise of a dark page from growing.
     return np.clip((bg - paper) / np.maximum(bg, DARK_PAPER), 0.0, 1.0).astype(np.float32)
