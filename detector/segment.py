@@ -19,6 +19,7 @@ from detector.segment_blobs import (
     components,
     drop_faint,
     drop_frames,
+    drop_holes,
     is_clutter,
     is_dash,
     merge_fragments,
@@ -26,7 +27,7 @@ from detector.segment_blobs import (
     touches_edge,
 )
 from detector.segment_ink import dark_on_light, ink_map, ink_mask, working_copy
-from detector.segment_lines import SMALL_IN_LINE, drop_small, group_lines, line_height
+from detector.segment_lines import SMALL_IN_LINE, drop_small, drop_tall, group_lines, line_height
 from detector.segment_rules import remove_rules
 from detector.segment_strokes import even_strokes
 
@@ -83,9 +84,10 @@ def polarities(gray: np.ndarray) -> tuple[bool, bool]:
 
 def _lines(ink: np.ndarray, mask: np.ndarray) -> list[list[Blob]]:
     """Return the digit blobs of a mask as lines in reading order."""
-    blobs = drop_faint(drop_frames([b for b in components(mask) if not is_clutter(b, mask.shape)]), ink)
+    blobs = [b for b in components(mask) if not is_clutter(b, mask.shape)]
+    blobs = drop_faint(drop_holes(drop_frames(blobs)), ink)
     blobs = [b for b in merge_fragments(blobs) if not (is_clutter(b, mask.shape) or is_dash(b))]
-    lines = drop_small(group_lines(blobs))
+    lines = drop_small(drop_tall(group_lines(blobs)))
     inside = [line for line in lines if not all(touches_edge(b, mask.shape) for b in line)]
     return _split_lines(inside or lines)  # a line cut by the picture's edge is background, unless alone
 

@@ -21,6 +21,7 @@ TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one 
 FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
 FRAME_FILL = 0.2  # a frame's ink covers less than this fraction of its box ...
 FRAME_CONTENT = 0.3  # ... and it encloses a blob at least this fraction of its height
+HOLE_HOST_FILL = 0.5  # a blob inside the box of one this solid (and twice as tall) is a hole in it
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,19 @@ def drop_frames(blobs: list[Blob]) -> list[Blob]:
         return any(b is not outer and _inside(b, outer) and b.height >= FRAME_CONTENT * outer.height for b in blobs)
 
     return [b for b in blobs if not is_frame(b)]
+
+
+def drop_holes(blobs: list[Blob]) -> list[Blob]:
+    """Drop blobs inside the box of a solid one: the counters of digits read in the wrong
+    polarity (the two holes of an 8 in a sign's body), or specks inside a bold stroke."""
+
+    def is_hole(inner: Blob) -> bool:
+        return any(
+            b is not inner and b.mask.mean() >= HOLE_HOST_FILL and _inside(inner, b) and b.height > 2 * inner.height
+            for b in blobs
+        )
+
+    return [b for b in blobs if not is_hole(b)]
 
 
 def is_dash(blob: Blob) -> bool:

@@ -8,6 +8,7 @@ from detector.segment_blobs import Blob
 
 SAME_LINE = 0.5  # vertical overlap, as a fraction of the shorter blob, that puts two blobs on one line
 SMALL_IN_LINE = 0.45  # blobs shorter than this fraction of their line's tallest are specks or marks
+TALL_IN_LINE = 1.5  # blobs taller than this many times their line's median height are not digits
 SMALL_LINE = 0.5  # lines shorter than this fraction of the tallest line are fine print, not the number
 
 
@@ -35,6 +36,20 @@ def line_height(line: list[Blob]) -> float:
     """Return the typical digit height of a line (the median of its tall blobs)."""
     top = max(b.height for b in line)
     return float(np.median([b.height for b in line if b.height >= SMALL_IN_LINE * top]))
+
+
+def drop_tall(lines: list[list[Blob]]) -> list[list[Blob]]:
+    """Drop blobs much taller than the digits beside them: a sign's edge, a frame's side.
+
+    Only lines of three or more blobs are judged, so that their median height is a digit's.
+    """
+    out = []
+    for line in lines:
+        if len(line) >= 3:
+            typical = float(np.median([b.height for b in line]))
+            line = [b for b in line if b.height <= TALL_IN_LINE * typical]
+        out.append(line)
+    return out
 
 
 def drop_small(lines: list[list[Blob]]) -> list[list[Blob]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,15 +80,32 @@ def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0
     img = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(
         ImageFilter.GaussianBlur(rng.uniform(0, 1.2))
     )
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=int(rng.integers(40, 90)))
-    buf.seek(0)
     number = "".join(str(int(labels[k])) for k in picks)
-    return Scene(np.asarray(Image.open(buf).convert("RGB")), number)
+    return Scene(jpeg_roundtrip(np.asarray(img), int(rng.integers(40, 90))), number)
+
+
+def jpeg_roundtrip(pixels: np.ndarray, quality: int) -> np.ndarray:
+    """Return RGB ``pixels`` (any float or int range, clipped to 0..255) after JPEG compression."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buf, format="JPEG", quality=quality)
+    buf.seek(0)
+    with Image.open(buf) as img:
+        return np.asarray(img.convert("RGB"))
 
 
 def write_scenes(folder: Path, count: int, digits: np.ndarray, labels: np.ndarray, seed: int = 0) -> Path:
     """Write ``count`` scenes as JPEG files plus ``labels.csv`` (filename,number) into ``folder``.
+
+    Returns:
+        The path of ``labels.csv``.
+    """
+    return write_labelled(folder, count, lambda i: make_scene(digits, labels, i, seed), "scene")
+
+
+def write_labelled(folder: Path, count: int, make: Callable[[int], Scene], prefix: str) -> Path:
+    """Write pictures ``make(0..count-1)`` as ``{prefix}_NNNN.jpg`` plus ``labels.csv`` into ``folder``.
 
     Returns:
         The path of ``labels.csv``.
@@ -97,8 +115,8 @@ def write_scenes(folder: Path, count: int, digits: np.ndarray, labels: np.ndarra
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for i in range(count):
-        scene = make_scene(digits, labels, i, seed)
-        name = f"scene_{i:04d}.jpg"
+        scene = make(i)
+        name = f"{prefix}_{i:04d}.jpg"
         Image.fromarray(scene.image).save(folder / name, quality=95)
         rows.append((name, scene.number))
     out = folder / "labels.csv"

@@ -2,6 +2,7 @@
 
     python -m training.bench.accuracy FOLDER [--model PATH]
     python -m training.bench.accuracy --scenes 500       # generated scenes in a temp folder
+    python -m training.bench.accuracy --signs 200        # generated house-number signs
     python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
 
 FOLDER holds pictures and ``labels.csv`` (filename,number; extra columns are ignored).
@@ -123,13 +124,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("folder", type=Path, nargs="?", help="folder with pictures and labels.csv")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--scenes", type=int, default=0, help="generate N scenes into a temp folder and read them")
-    parser.add_argument("--seed", type=int, default=0, help="scene seed")
+    parser.add_argument("--signs", type=int, default=0, help="generate N house-number signs and read them")
+    parser.add_argument("--seed", type=int, default=0, help="scene and sign seed")
     parser.add_argument("--upscale", type=float, default=0, metavar="MP", help="enlarge each picture to MP first")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
     args = parser.parse_args(argv)
-    if (args.folder is None) == (args.scenes <= 0):
-        parser.error("give either FOLDER or --scenes N")
+    if sum((args.folder is not None, args.scenes > 0, args.signs > 0)) != 1:
+        parser.error("give one of FOLDER, --scenes N or --signs N")
     return args
 
 
@@ -149,7 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         Console().print(render(run(args.folder, predictor), str(args.folder)))
         return 0
     from training.data import raw_mnist
-    from training.scenes import write_scenes
+    from training.scenes import write_labelled, write_scenes
+    from training.signs import make_sign
+
+    if args.signs > 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_labelled(Path(tmp), args.signs, lambda i: make_sign(i, args.seed), "sign")
+            Console().print(render(run(Path(tmp), predictor), f"{args.signs} generated house-number signs"))
+        return 0
 
     digits, labels = raw_mnist(args.data_dir, args.cache_dir, train=False)
     with tempfile.TemporaryDirectory() as tmp:
