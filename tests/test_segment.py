@@ -188,3 +188,49 @@ def test_streak_cut_off_a_digit_is_not_a_digit():
     crops = find_digits(gray(img))
     assert len(crops) == 2, [c.box for c in crops]
     assert all(c.box[3] > 60 for c in crops)
+
+
+def test_frame_around_the_number_is_not_a_digit():
+    """A sign's border drawn in the digits' colour, well inside the picture, encloses them."""
+    img, draw = page(420, 240, paper=90)  # a wall
+    draw.rounded_rectangle([135, 62, 295, 178], radius=14, fill=40, outline=235, width=6)  # tight around them
+    one(draw, 170, 75, 90, ink=235, width=9)
+    zero(draw, 210, 75, 90, ink=235, width=9)
+    crops = find_digits(gray(img), dark_ink=False)
+    assert [c.box[3] < 110 for c in crops] == [True, True]
+
+
+def test_frame_sides_taller_than_the_digits_are_dropped():
+    from detector.segment_blobs import Blob
+    from detector.segment_lines import drop_tall
+
+    def bar(x: int, h: int) -> Blob:
+        return Blob(0, x, h, x + 8, np.ones((h, 8), dtype=bool))
+
+    def xs(lines: list[list[Blob]]) -> list[list[int]]:
+        return [[b.x0 for b in line] for line in lines]
+
+    assert xs(drop_tall([[bar(0, 90), bar(20, 50), bar(40, 52), bar(60, 49), bar(80, 95)]])) == [[20, 40, 60]]
+    assert xs(drop_tall([[bar(0, 90), bar(20, 50)]])) == [[0, 20]]  # too few to judge
+
+
+def test_counters_inside_a_solid_shape_are_holes():
+    """Read in the wrong polarity, a sign's body is solid ink and the loops of an 8 are blobs in it."""
+    from detector.segment_blobs import Blob, drop_holes
+
+    body = np.ones((90, 300), dtype=bool)
+    body[20:40, 100:120] = body[50:70, 100:120] = False
+    host = Blob(0, 0, 90, 300, body)
+    loops = [Blob(20, 100, 40, 120, np.ones((20, 20), bool)), Blob(50, 100, 70, 120, np.ones((20, 20), bool))]
+    digit = Blob(0, 400, 90, 460, np.eye(90, 60, dtype=bool) | np.eye(90, 60, k=5, dtype=bool))
+    assert [b.x0 for b in drop_holes([host, *loops, digit])] == [0, 400]
+
+
+def test_either_polarity_can_be_asked_for():
+    img, draw = page(300, 160, paper=230)
+    one(draw, 120, 35, 90)
+    zero(draw, 160, 35, 90)
+    dark = find_digits(gray(img), dark_ink=True)
+    assert len(dark) == 2  # dark ink on light paper, as asked
+    light = find_digits(gray(img), dark_ink=False)
+    assert [c.box for c in light] != [c.box for c in dark]  # light ink: the paper is the 'ink'
