@@ -1,10 +1,12 @@
 """Finding the digits in a picture larger than 32 px, in reading order.
 
 The pipeline: a working copy (large photos shrunk, tiny crops enlarged), lighting evened
-out and polarity decided (``segment_ink``), rules of lined paper removed
-(``segment_rules``), connected components kept, merged and split into digits
-(``segment_blobs``), grouped into lines (``segment_lines``) and cut out with MNIST-like
-strokes (``segment_strokes``). Boxes are mapped back to the pixels of the given array.
+out in the polarity given or guessed (``segment_ink``), rules of lined paper removed
+(``segment_rules``), connected components kept (no clutter, frames or holes in solid
+shapes), merged and split into digits (``segment_blobs``), grouped into lines with the
+specks and the too-tall sides of frames dropped (``segment_lines``) and cut out with
+MNIST-like strokes (``segment_strokes``). Boxes are mapped back to the pixels of the given
+array.
 """
 
 from __future__ import annotations
