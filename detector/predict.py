@@ -99,15 +99,15 @@ class Predictor:
             return Reading(
                 source, digits=self._digits([prepared[0]], [prepared[1]], [0], scale), threshold=self.threshold
             )
-        from detector.segment import find_digits, polarities
+        from detector.segment import find_digits_both_ways
 
         # The picture's overall brightness cannot always tell ink from paper (white digits
         # on a dark sign on a pale wall). The likelier polarity is read first; unless every
         # digit it found is sure, the other is read too and kept when it holds more evidence.
-        likelier, other = polarities(gray)
-        digits = self._read_crops(find_digits(gray, likelier), scale)
+        readings = find_digits_both_ways(gray)
+        digits = self._read_crops(next(readings), scale)
         if not digits or min(d.confidence for d in digits) < SURE:
-            flipped = self._read_crops(find_digits(gray, other), scale)
+            flipped = self._read_crops(next(readings), scale)
             if _evidence(flipped) > _evidence(digits):
                 digits = flipped
         return Reading(source, digits=digits, threshold=self.threshold)

@@ -11,6 +11,7 @@ array.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,7 @@ def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCro
         gray: float32 (H, W) in 0..1, either polarity, any lighting.
         dark_ink: Read dark ink on light paper (True) or light on dark (False); None
             decides from the whole picture, which a sign on a contrasting wall can fool
-            (:func:`polarities` gives both, for the caller to judge by the readings).
+            (:func:`find_digits_both_ways` gives both, for the caller to judge by the readings).
 
     Returns:
         Crops ordered line by line (top to bottom), left to right; empty when the
@@ -71,17 +72,32 @@ def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCro
     """
     gray = to_gray(gray)  # any dtype or shape a user can pass; NaN and inf cleaned
     work, scale = working_copy(gray)
+    return _find(work, scale, gray.shape, dark_ink)
+
+
+def find_digits_both_ways(gray: np.ndarray) -> Iterator[list[DigitCrop]]:
+    """Yield the digits read in the likelier polarity, then (when asked for) in the other.
+
+    The picture is cleaned and resized once for both; the second reading is only made when
+    the caller takes it, so a sure first reading costs nothing more.
+
+    Raises:
+        InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
+    """
+    gray = to_gray(gray)
+    work, scale = working_copy(gray)
+    likelier = dark_on_light(work)
+    yield _find(work, scale, gray.shape, likelier)
+    yield _find(work, scale, gray.shape, not likelier)
+
+
+def _find(work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool | None) -> list[DigitCrop]:
+    """The digits of a working copy, boxes in the pixels of a picture of ``shape``."""
     ink = ink_map(work, dark_ink)
     crops = []
     for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink)))):
-        crops.extend(DigitCrop(_cut(ink, blob), _box(blob, scale, gray.shape), index) for blob in line)
+        crops.extend(DigitCrop(_cut(ink, blob), _box(blob, scale, shape), index) for blob in line)
     return crops
-
-
-def polarities(gray: np.ndarray) -> tuple[bool, bool]:
-    """Return both polarities (dark ink first or light ink first), the likelier one first."""
-    first = dark_on_light(working_copy(to_gray(gray))[0])
-    return first, not first
 
 
 def _lines(ink: np.ndarray, mask: np.ndarray) -> list[list[Blob]]:

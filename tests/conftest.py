@@ -24,6 +24,17 @@ def tiny_model(tmp_path_factory) -> Path:
     return save_checkpoint(path, DigitNet(config).eval(), config, {"note": "random weights for tests"})
 
 
+@pytest.fixture(scope="session")
+def shipped_predictor():
+    """The Predictor of the shipped model, loaded once; tests that use it skip without it."""
+    from detector.paths import DEFAULT_MODEL
+    from detector.predict import Predictor
+
+    if not DEFAULT_MODEL.is_file():
+        pytest.skip(f"no trained model at {DEFAULT_MODEL}")
+    return Predictor.load(DEFAULT_MODEL)
+
+
 def digit_picture(size: int = 28, dark_on_light: bool = False) -> np.ndarray:
     """Return a uint8 picture of a rough '7' (a bar and a diagonal), MNIST style by default."""
     img = Image.new("L", (size, size), 0)

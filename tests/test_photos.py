@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL
+from detector.paths import DATA_DIR
 
 PHOTOS = DATA_DIR / "photos"
 
@@ -30,18 +30,9 @@ def labelled() -> list:
     ]
 
 
-@pytest.fixture(scope="module")
-def predictor():
-    if not DEFAULT_MODEL.is_file():
-        pytest.skip(f"no trained model at {DEFAULT_MODEL}")
-    from detector.predict import Predictor
-
-    return Predictor.load(DEFAULT_MODEL)
-
-
 @pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/data/photos is absent")
 @pytest.mark.parametrize(("name", "number"), labelled())
-def test_photo_is_read_right(predictor, name: str, number: str):
-    reading = next(iter(predictor.read_path(PHOTOS / name)))
+def test_photo_is_read_right(shipped_predictor, name: str, number: str):
+    reading = next(iter(shipped_predictor.read_path(PHOTOS / name)))
     assert reading.error is None
     assert reading.number == number

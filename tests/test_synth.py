@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from torch.utils.data import DataLoader, Dataset
 
-from detector.paths import DEFAULT_MODEL
 from training.synth import FONT_FILES, SynthDigits, font_paths, render_digit
 
 
@@ -45,10 +44,7 @@ def test_it_is_a_torch_dataset_that_batches():
         ds[12]
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the shipped model")
-def test_shipped_model_reads_unseen_printed_digits():
-    from detector.predict import Predictor
-
+def test_shipped_model_reads_unseen_printed_digits(shipped_predictor):
     images, labels = SynthDigits(200, seed=12345).materialize()  # a seed training never used
-    probs = Predictor.load().probabilities(images)
+    probs = shipped_predictor.probabilities(images)
     assert (probs.argmax(1) == labels).mean() >= 0.95

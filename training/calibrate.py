@@ -68,21 +68,6 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return np.exp(_log_softmax(logits.astype(np.float64) / temperature))
 
 
-def model_logits(model, config, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Return raw logits (N, 10) of ``model`` for prepared inputs (N, 28, 28) in 0..1."""
-    import torch
-
-    from detector.preprocess import normalize
-
-    model.eval()
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(images), batch_size):
-            x = torch.from_numpy(normalize(images[i : i + batch_size], config.mean, config.std)).unsqueeze(1)
-            out.append(model(x).float().cpu().numpy())
-    return np.concatenate(out) if out else np.zeros((0, config.num_classes), np.float32)
-
-
 def calibrate(model, config, images: np.ndarray, labels: np.ndarray) -> tuple[float, dict]:
     """Fit the temperature on (images, labels); return it and before/after figures.
 
@@ -90,6 +75,8 @@ def calibrate(model, config, images: np.ndarray, labels: np.ndarray) -> tuple[fl
         (temperature, {"temperature", "val_nll_before", "val_nll_after", "val_ece_before",
         "val_ece_after", "val_mean_confidence_after"}).
     """
+    from training.evaluate import model_logits
+
     logits = model_logits(model, config, images)
     t = fit_temperature(logits, labels)
     after = softmax(logits, t)

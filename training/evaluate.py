@@ -16,16 +16,22 @@ from detector.preprocess import normalize
 from detector.preprocess_batch import prepare_batch
 
 
-def predict_prepared(model, config, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Return predicted labels (N,) for prepared 28x28 inputs (N, 28, 28) in 0..1."""
+def model_logits(model, config, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """Return raw logits (N, 10) of ``model`` for prepared inputs (N, 28, 28) in 0..1."""
     import torch
 
-    preds = []
+    model.eval()
+    out = []
     with torch.inference_mode():
         for i in range(0, len(images), batch_size):
             x = torch.from_numpy(normalize(images[i : i + batch_size], config.mean, config.std)).unsqueeze(1)
-            preds.append(model(x).argmax(1).numpy())
-    return np.concatenate(preds) if preds else np.zeros(0, dtype=np.int64)
+            out.append(model(x).float().cpu().numpy())
+    return np.concatenate(out) if out else np.zeros((0, config.num_classes), np.float32)
+
+
+def predict_prepared(model, config, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """Return predicted labels (N,) for prepared 28x28 inputs (N, 28, 28) in 0..1."""
+    return model_logits(model, config, images, batch_size).argmax(1)
 
 
 def confusion_matrix(labels: np.ndarray, preds: np.ndarray, n: int = 10) -> np.ndarray:

@@ -119,6 +119,11 @@ def write_labelled(folder: Path, count: int, make: Callable[[int], Scene], prefi
         name = f"{prefix}_{i:04d}.jpg"
         Image.fromarray(scene.image).save(folder / name, quality=95)
         rows.append((name, scene.number))
+    return write_labels(folder, rows)
+
+
+def write_labels(folder: Path, rows: list[tuple[str, str]]) -> Path:
+    """Write ``folder/labels.csv`` (filename,number), the layout the accuracy benchmark reads."""
     out = folder / "labels.csv"
     with open(out, "w", newline="") as fh:
         writer = csv.writer(fh)

@@ -89,6 +89,8 @@ def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
     """
     from PIL import Image
 
+    from training.scenes import write_labels
+
     dest.mkdir(parents=True, exist_ok=True)
     rows = read_labels(folder)
     for name, _label in rows:
@@ -97,10 +99,7 @@ def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
         k = (megapixels * 1e6 / (rgb.width * rgb.height)) ** 0.5
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
         rgb.resize(size, Image.BICUBIC).save(dest / f"{Path(name).stem}.jpg", quality=90)
-    with open(dest / "labels.csv", "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["filename", "number"])
-        writer.writerows((f"{Path(name).stem}.jpg", label) for name, label in rows)
+    write_labels(dest, [(f"{Path(name).stem}.jpg", label) for name, label in rows])
     return dest
 
 
