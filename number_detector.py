@@ -6,7 +6,7 @@ python number_detector.py predict --json menu_data/
 
 import sys
 
-from detector.cli import main
+from detector.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

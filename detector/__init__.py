@@ -1,7 +1,8 @@
 """Number Detector: read handwritten and printed digits from images and pixel CSVs.
 
-Importing this package does nothing beyond defining names: torch, the model and the
-rest load lazily inside the functions that need them.
+The library: reading files, pixel maths, ``segment/`` (finding digits), the model and
+results. Importing it does nothing beyond defining names; it never imports ``detector.app``
+(the menu, CLI and windows) or ``training``.
 """
 
 __version__ = "1.0.0"

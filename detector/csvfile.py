@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.errors import InputError
-from detector.io import check_file, open_error, shown
+from detector.io import check_file, open_error, read_image, shown
 
 log = logging.getLogger(__name__)
 
@@ -272,3 +272,27 @@ def _row_error(values: np.ndarray, index: int) -> str:
         return f"row {index} has infinite or huge values; pixels must be numbers 0-255"
     lo, hi = float(values.min()), float(values.max())
     return f"row {index} has values from {lo:g} to {hi:g}; pixels must lie in 0-255 (or 0-1)"
+
+
+def load_row(path: str | Path, row: int) -> tuple[np.ndarray, int | str | None]:
+    """Return one CSV row's pixels (28x28, 0..1) and its label (None when the file has none).
+
+    Raises:
+        InputError: The file cannot be read or has no such row.
+    """
+    for chunk in read_csv(path):
+        if chunk.start <= row < chunk.start + len(chunk.images):
+            i = row - chunk.start
+            if chunk.errors[i]:
+                raise InputError(f"{Path(path).name}: {chunk.errors[i]}")
+            return chunk.images[i], chunk.labels[i]
+    raise InputError(f"{Path(path).name} has no row {row}; pick a row that exists")
+
+
+def load_pixels(path: str | Path, row: int | None = None) -> np.ndarray:
+    """Return the grayscale pixels (0..1) of an image file or of one CSV row.
+
+    Raises:
+        InputError: The file cannot be read or has no such row.
+    """
+    return read_image(path).pixels if row is None else load_row(path, row)[0]

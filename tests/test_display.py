@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from detector import display, outputs
+from detector import annotate, files
+from detector.app import window
 from detector.errors import OutputError
-from detector.outputs import save_new, save_results_csv, unique_path, write_atomic
+from detector.files import save_new, save_results_csv, unique_path, write_atomic
 from detector.results import DigitResult, Reading
 from tests.conftest import blobs_picture, digit_picture, pixel_csv
 
@@ -25,10 +26,10 @@ def two_digit_reading(source: str, boxes) -> Reading:
 def test_annotate_draws_boxes_in_their_colours_and_a_caption():
     picture = blobs_picture()  # 160 x 80
     reading = two_digit_reading("x.png", [(20, 15, 31, 51), (95, 15, 41, 51)])
-    img = display.annotate(picture, reading)
-    grow = display.MIN_SIDE / 160
+    img = annotate.annotate(picture, reading)
+    grow = annotate.MIN_SIDE / 160
     arr = np.asarray(img)
-    assert img.width == display.MIN_SIDE and img.height > round(80 * grow)  # enlarged, caption band below
+    assert img.width == annotate.MIN_SIDE and img.height > round(80 * grow)  # enlarged, caption band below
     left_edge = arr[round(40 * grow), round(20 * grow)]
     right_edge = arr[round(40 * grow), round(95 * grow)]
     assert tuple(left_edge) == GREEN and tuple(right_edge) == RED  # confident vs low-confidence box
@@ -38,32 +39,32 @@ def test_annotate_draws_boxes_in_their_colours_and_a_caption():
 def test_annotate_scales_boxes_from_source_pixels():
     picture = np.full((100, 200), 255, np.uint8)
     reading = two_digit_reading("x.png", [(200, 40, 100, 100), (0, 0, 2, 2)])  # source is twice as big
-    arr = np.asarray(display.annotate(picture, reading, scale=2.0))
-    grow = display.MIN_SIDE / 200
+    arr = np.asarray(annotate.annotate(picture, reading, scale=2.0))
+    grow = annotate.MIN_SIDE / 200
     assert tuple(arr[round(45 * grow), round(100 * grow)]) == GREEN
 
 
 def test_caption_text():
     reading = Reading("a.png", digits=(DigitResult(7, 0.98, (0.0,) * 10, (0, 0, 5, 5)),))
-    assert display.caption(reading) == "Predicted: 7 (98%)"
-    assert display.caption(Reading("a.png")) == "No digit found"
+    assert annotate.caption(reading) == "Predicted: 7 (98%)"
+    assert annotate.caption(Reading("a.png")) == "No digit found"
 
 
 def test_save_annotated_writes_new_png_each_time(tmp_path):
     src = tmp_path / "pair.png"
     Image.fromarray(blobs_picture()).save(src)
     reading = two_digit_reading(str(src), [(20, 15, 31, 51), (95, 15, 41, 51)])
-    first = display.save_annotated(reading, tmp_path / "out")
-    second = display.save_annotated(reading, tmp_path / "out")
+    first = annotate.save_annotated(reading, tmp_path / "out")
+    second = annotate.save_annotated(reading, tmp_path / "out")
     assert first.name == "pair-annotated.png" and second.name == "pair-annotated-001.png"
     with Image.open(first) as img:
-        assert img.format == "PNG" and img.width == display.MIN_SIDE
+        assert img.format == "PNG" and img.width == annotate.MIN_SIDE
 
 
 def test_save_annotated_csv_row(tmp_path):
     csv = pixel_csv(tmp_path / "r.csv", np.stack([digit_picture(), np.zeros((28, 28), np.uint8)]), [7, 0])
     reading = Reading(str(csv), 0, 7, (DigitResult(7, 0.9, (0.0,) * 10, (0, 0, 28, 28)),))
-    path = display.save_annotated(reading, tmp_path / "out")
+    path = annotate.save_annotated(reading, tmp_path / "out")
     assert path.name == "r-row0-annotated.png"
     assert np.asarray(Image.open(path)).max() == 255  # the stroke is there
 
@@ -75,16 +76,16 @@ def test_save_annotated_failures_are_output_errors(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("a file where the folder should go")
     with pytest.raises(OutputError, match="cannot create folder"):
-        display.save_annotated(reading, blocker / "out")
+        annotate.save_annotated(reading, blocker / "out")
     with pytest.raises(OutputError, match="cannot draw"):
-        display.save_annotated(Reading(str(tmp_path / "gone.png")), tmp_path / "out")
+        annotate.save_annotated(Reading(str(tmp_path / "gone.png")), tmp_path / "out")
 
 
 def test_has_display_follows_the_environment(monkeypatch):
-    monkeypatch.setattr(display.sys, "platform", "linux")
+    monkeypatch.setattr(window.sys, "platform", "linux")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    assert display.has_display() is False
+    assert window.has_display() is False
 
 
 def test_unique_path_never_returns_an_existing_name(tmp_path):
@@ -124,7 +125,7 @@ def test_write_atomic_missing_folder_is_output_error(tmp_path):
 def test_save_new_never_overwrites(tmp_path, monkeypatch):
     (tmp_path / "drawing-001.png").write_bytes(b"mine")
     taken = tmp_path / "drawing-002.png"
-    real_unique = outputs.unique_path
+    real_unique = files.unique_path
     calls = []
 
     def racing_unique(*args, **kwargs):  # another program takes drawing-002 between check and write
@@ -134,7 +135,7 @@ def test_save_new_never_overwrites(tmp_path, monkeypatch):
             taken.write_bytes(b"theirs")
         return path
 
-    monkeypatch.setattr(outputs, "unique_path", racing_unique)
+    monkeypatch.setattr(files, "unique_path", racing_unique)
     path = save_new(tmp_path, "drawing", ".png", b"new", numbered=True)
     assert path.name == "drawing-003.png" and path.read_bytes() == b"new"
     assert (tmp_path / "drawing-001.png").read_bytes() == b"mine" and taken.read_bytes() == b"theirs"

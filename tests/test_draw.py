@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from detector.draw import OTHER, SIZE, TOP, DrawPad, paint_segment
+from detector.app.draw import OTHER, SIZE, TOP, DrawPad, paint_segment
 from detector.paths import DEFAULT_MODEL
 
 matplotlib.use("Agg")

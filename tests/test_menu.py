@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 from rich.console import Console
 
-from detector import menu as menu_module
+from detector.app import menu as menu_module
+from detector.app.loader import ModelLoader
+from detector.app.menu import run_menu
+from detector.app.menu_steps import parse_row
 from detector.errors import ModelError
-from detector.menu import run_menu
-from detector.menu_actions import parse_row
-from detector.model_loader import ModelLoader
 from detector.paths import PROJECT_ROOT
 from tests.conftest import snapshot
 
@@ -126,7 +126,7 @@ def test_file_list_shows_sizes_and_row_counts(tmp_path, menu_dir, tiny_model):
 
 
 def test_file_list_details_sizes_and_broken_images(tmp_path):
-    from detector.menu_actions import file_choices, human_size
+    from detector.app.menu_steps import file_choices, human_size
 
     assert [human_size(n) for n in (0, 296, 10_118, 3_565_158)] == ["0 B", "296 B", "10 KB", "3.4 MB"]
     (tmp_path / "fake.png").write_text("not a picture")
@@ -240,7 +240,7 @@ def test_draw_without_a_display_says_so(tmp_path, menu_dir, tiny_model, monkeypa
 
 def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, menu_dir, tiny_model, monkeypatch):
     """A GUI toolkit surprise (a draw window killed from outside) must not end the menu."""
-    from detector import display, draw
+    from detector.app import draw, window
 
     class TclError(Exception):
         pass
@@ -248,7 +248,7 @@ def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, me
     def torn_down(_predictor, _folder):
         raise TclError('can\'t invoke "destroy" command: application has been destroyed')
 
-    monkeypatch.setattr(display, "has_display", lambda: True)
+    monkeypatch.setattr(window, "has_display", lambda: True)
     monkeypatch.setattr(draw, "run_draw", torn_down)
     code, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("explain"), sel("exit"))
     flat = " ".join(out.split())  # the console wraps long lines
@@ -258,9 +258,9 @@ def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, me
 
 
 def test_debug_lets_unexpected_errors_raise(tmp_path, menu_dir, tiny_model, monkeypatch):
-    from detector import display, draw
+    from detector.app import draw, window
 
-    monkeypatch.setattr(display, "has_display", lambda: True)
+    monkeypatch.setattr(window, "has_display", lambda: True)
     monkeypatch.setattr(draw, "run_draw", lambda *_: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         run_menu(Console(file=io.StringIO()), Scripted(sel("draw")), menu_dir, tmp_path / "o", tiny_model, debug=True)
@@ -315,7 +315,7 @@ def test_without_terminal_one_line_and_exit_2(monkeypatch):
 
 
 def test_importing_the_menu_loads_no_torch():
-    code = "import sys, detector.menu; print('torch' in sys.modules, 'detector.predict' in sys.modules)"
+    code = "import sys, detector.app.menu; print('torch' in sys.modules, 'detector.predict' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"]
 
@@ -357,11 +357,11 @@ def test_options_are_in_the_documented_order():
 
 
 def test_display_with_a_display_opens_a_window(tmp_path, menu_dir, tiny_model, monkeypatch):
-    from detector import display
+    from detector.app import window
 
     shown = []
-    monkeypatch.setattr(display, "has_display", lambda: True)
-    monkeypatch.setattr(display, "show_window", lambda pixels, reading, scale: shown.append((pixels, reading, scale)))
+    monkeypatch.setattr(window, "has_display", lambda: True)
+    monkeypatch.setattr(window, "show_window", lambda pixels, reading, scale: shown.append((pixels, reading, scale)))
     run(tmp_path, menu_dir, tiny_model, sel("load"), sel("two_blobs.png"), sel("display"), sel("exit"))
     pixels, reading, scale = shown[0]
     assert pixels.shape == (80, 160) and scale == 1.0 and reading.source.endswith("two_blobs.png")
@@ -373,7 +373,7 @@ def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_mod
     import matplotlib.pyplot
 
     matplotlib.use("Agg")
-    from detector import display, draw
+    from detector.app import draw, window
 
     def fake_window(predictor, save_dir):  # draws one stroke and presses Save, as a user would
         pad = draw.DrawPad(predictor, save_dir)
@@ -383,7 +383,7 @@ def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_mod
         matplotlib.pyplot.close(pad.fig)
         return pad.saved
 
-    monkeypatch.setattr(display, "has_display", lambda: True)
+    monkeypatch.setattr(window, "has_display", lambda: True)
     monkeypatch.setattr(draw, "run_draw", fake_window)
     _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("load"), sel("drawing-001.png"), sel("exit"))
     assert (menu_dir / "drawing-001.png").is_file()

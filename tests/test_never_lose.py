@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 from test_menu import run, sel
 
-from detector import cli, display, outputs
+from detector import annotate, files
+from detector.app import cli
 from detector.results import DigitResult, Reading
 from tests.conftest import digit_picture
 
@@ -60,13 +61,13 @@ def test_outputs_are_written_under_a_temp_name_then_renamed(tmp_path, monkeypatc
 
         return call
 
-    monkeypatch.setattr(outputs, "os", Proxy(os, link=spy(os.link), replace=spy(os.replace)))
+    monkeypatch.setattr(files, "os", Proxy(os, link=spy(os.link), replace=spy(os.replace)))
     src = tmp_path / "seven.png"
     Image.fromarray(digit_picture()).save(src)
     reading = Reading(str(src), digits=(DigitResult(7, 0.9, (0.0,) * 10, (5, 5, 15, 18)),))
     out = tmp_path / "out"
-    csv_path = outputs.save_results_csv([reading], out)
-    png_path = display.save_annotated(reading, out)
+    csv_path = files.save_results_csv([reading], out)
+    png_path = annotate.save_annotated(reading, out)
     assert [(s.startswith(f".{d}.") and s.endswith(".tmp"), d) for s, d, *_ in published] == [
         (True, csv_path.name),
         (True, png_path.name),
@@ -99,13 +100,13 @@ class FullDisk:
 def break_outputs(monkeypatch, failure: str) -> str:
     """Make the outputs module meet a full disk or a read-only folder; return the reason it will report."""
     if failure == "full":
-        monkeypatch.setattr(outputs, "os", Proxy(os, fdopen=lambda fd, mode: FullDisk(os.fdopen(fd, mode))))
+        monkeypatch.setattr(files, "os", Proxy(os, fdopen=lambda fd, mode: FullDisk(os.fdopen(fd, mode))))
         return "No space left on device"
 
     def refuse(*args, **kwargs):  # what a read-only folder does (chmod is no barrier for root)
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(outputs, "tempfile", Proxy(tempfile, mkstemp=refuse))
+    monkeypatch.setattr(files, "tempfile", Proxy(tempfile, mkstemp=refuse))
     return "Permission denied"
 
 

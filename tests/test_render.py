@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from detector.render import (
+from detector.app.render import (
     SHADES,
     accuracy,
     describe_selection,
@@ -138,7 +138,7 @@ def test_describe_selection():
 
 
 def test_bar_text_length_shows_the_probability_without_colour():
-    from detector.render import bar_text
+    from detector.app.render import bar_text
 
     assert bar_text(0.0, 10) == " " * 10
     assert bar_text(1.0, 10) == "█" * 10

@@ -11,7 +11,7 @@ from PIL import Image
 from test_robust_files import BAD_FILES, seven
 from test_robust_model import Payload
 
-from detector import cli
+from detector.app import cli
 from detector.config import ModelConfig
 from detector.paths import PROJECT_ROOT
 

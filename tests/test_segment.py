@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from detector.segment import DigitCrop, find_digits
-from detector.segment_ink import dark_on_light, otsu
-from detector.segment_rules import long_runs
+from detector.segment.ink import dark_on_light, otsu
+from detector.segment.rules import long_runs
 
 
 def page(width: int = 400, height: int = 200, paper: int = 235) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -201,8 +201,8 @@ def test_frame_around_the_number_is_not_a_digit():
 
 
 def test_frame_sides_taller_than_the_digits_are_dropped():
-    from detector.segment_blobs import Blob
-    from detector.segment_lines import drop_tall
+    from detector.segment.blobs import Blob
+    from detector.segment.lines import drop_tall
 
     def bar(x: int, h: int) -> Blob:
         return Blob(0, x, h, x + 8, np.ones((h, 8), dtype=bool))
@@ -216,7 +216,7 @@ def test_frame_sides_taller_than_the_digits_are_dropped():
 
 def test_counters_inside_a_solid_shape_are_holes():
     """Read in the wrong polarity, a sign's body is solid ink and the loops of an 8 are blobs in it."""
-    from detector.segment_blobs import Blob, drop_holes
+    from detector.segment.blobs import Blob, drop_holes
 
     body = np.ones((90, 300), dtype=bool)
     body[20:40, 100:120] = body[50:70, 100:120] = False

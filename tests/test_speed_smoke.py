@@ -147,8 +147,8 @@ def modules_after(code: str) -> set[str]:
 
 
 def test_menu_and_cli_imports_leave_torch_out():
-    loaded = modules_after("import detector.menu, detector.cli")
-    assert "detector.menu" in loaded
+    loaded = modules_after("import detector.app.menu, detector.app.cli")
+    assert "detector.app.menu" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision")}
 
 
@@ -156,6 +156,7 @@ def test_predict_path_leaves_torchvision_out(tmp_path, tiny_model):
     png = tmp_path / "digit.png"
     Image.fromarray(digit_picture()).save(png)
     loaded = modules_after(
-        f"from detector.cli import main\nassert main(['predict', '--model', {str(tiny_model)!r}, {str(png)!r}]) == 0"
+        "from detector.app.cli import main\n"
+        f"assert main(['predict', '--model', {str(tiny_model)!r}, {str(png)!r}]) == 0"
     )
     assert "torch" in loaded and "torchvision" not in loaded

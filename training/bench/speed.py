@@ -62,7 +62,7 @@ def menu_launch_seconds(model: Path, menu_dir: Path) -> float:
     """Seconds from spawning the program in a pseudo-terminal until the menu's first choice shows."""
     import pexpect
 
-    from detector.menu import OPTIONS
+    from detector.app.menu import OPTIONS
 
     env = quiet_env(ND_MODEL=str(model), ND_MENU_DIR=str(menu_dir), TERM="xterm-256color")
     start = time.perf_counter()

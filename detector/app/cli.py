@@ -99,7 +99,7 @@ def _annotate(reading, folder: Path):
     from detector.errors import DetectorError
 
     try:
-        from detector.display import save_annotated
+        from detector.annotate import save_annotated
 
         save_annotated(reading, folder)
     except DetectorError as err:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "predict":
             return run_predict(args)
-        from detector.menu import run_menu
+        from detector.app.menu import run_menu
 
         return run_menu(debug=args.debug)
     except KeyboardInterrupt:

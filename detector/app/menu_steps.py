@@ -1,7 +1,7 @@
 """The menu's heavier steps: picking a CSV row, reading a folder, showing a picture.
 
 Each step takes what it needs (console, prompt layer, predictor) as arguments, so the
-``Menu`` class in ``detector.menu`` stays a thin dispatcher. Heavy modules are imported
+``Menu`` class in ``detector.app.menu`` stays a thin dispatcher. Heavy modules are imported
 inside the functions, keeping the menu quick to appear.
 """
 
@@ -36,8 +36,7 @@ def pick_row(ask, say: Say, path: Path) -> Selection | None:
     Returns:
         The row as a Selection, or None when the user went back.
     """
-    from detector.csvfile import count_csv_rows
-    from detector.display import load_row
+    from detector.csvfile import count_csv_rows, load_row
 
     n = count_csv_rows(path)
     if n == 0:
@@ -84,19 +83,21 @@ def show_picture(console, reading, selection: Selection, outputs_dir: Path) -> P
     Returns:
         The saved PNG, or None when a window showed the picture.
     """
-    from detector import display
+    from detector import annotate
+    from detector.app import window
+    from detector.app.render import image_preview, notice
+    from detector.csvfile import load_pixels
     from detector.io import read_image
-    from detector.render import image_preview, notice
 
     loaded = read_image(selection.path) if selection.row is None else None
-    pixels = loaded.pixels if loaded else display.load_pixels(selection.path, selection.row)
-    if display.has_display():
-        display.show_window(pixels, reading, loaded.scale if loaded else 1.0)
+    pixels = loaded.pixels if loaded else load_pixels(selection.path, selection.row)
+    if window.has_display():
+        window.show_window(pixels, reading, loaded.scale if loaded else 1.0)
         return None
-    saved = display.save_annotated(reading, outputs_dir)
+    saved = annotate.save_annotated(reading, outputs_dir)
     cols = max(8, min(56, console.width - 2))
     console.print(image_preview(pixels, cols, 20, color=has_color(console)))
-    console.print(notice(display.caption(reading)))
+    console.print(notice(annotate.caption(reading)))
     return saved
 
 

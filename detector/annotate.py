@@ -1,31 +1,17 @@
-"""Pictures of results: boxes and labels drawn on the image, shown in a window or saved."""
+"""Pictures of results: boxes and labels drawn on the image, and saved as a new PNG (pure; no window)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from detector.errors import DetectorError, InputError, OutputError
+from detector.errors import DetectorError, OutputError
 from detector.results import Reading, percent
 
 ANNOTATE_MAX_SIDE = 4096  # re-read large photos at most this big; boxes are scaled to match
 MIN_SIDE = 280  # small pictures (MNIST 28x28) are enlarged so labels stay readable
-NON_GUI_BACKENDS = ("agg", "pdf", "ps", "svg", "cairo", "template", "module://matplotlib_inline.backend_inline")
-
-
-def has_display() -> bool:
-    """Return True when a window can be opened: a desktop session and a GUI backend for matplotlib."""
-    if sys.platform not in ("darwin", "win32") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return False
-    import matplotlib
-    import matplotlib.pyplot  # resolves matplotlib's automatic backend choice
-
-    return matplotlib.get_backend().lower() not in NON_GUI_BACKENDS
 
 
 def caption(reading: Reading) -> str:
@@ -36,34 +22,6 @@ def caption(reading: Reading) -> str:
         return "No digit found"
     flag = " - low confidence" if reading.low_confidence else ""
     return f"Predicted: {reading.number} ({percent(reading.confidence, 0)}){flag}"
-
-
-def load_row(path: str | Path, row: int) -> tuple[np.ndarray, int | str | None]:
-    """Return one CSV row's pixels (28x28, 0..1) and its label (None when the file has none).
-
-    Raises:
-        InputError: The file cannot be read or has no such row.
-    """
-    from detector.csvfile import read_csv
-
-    for chunk in read_csv(path):
-        if chunk.start <= row < chunk.start + len(chunk.images):
-            i = row - chunk.start
-            if chunk.errors[i]:
-                raise InputError(f"{Path(path).name}: {chunk.errors[i]}")
-            return chunk.images[i], chunk.labels[i]
-    raise InputError(f"{Path(path).name} has no row {row}; pick a row that exists")
-
-
-def load_pixels(path: str | Path, row: int | None = None) -> np.ndarray:
-    """Return the grayscale pixels (0..1) of an image file or of one CSV row.
-
-    Raises:
-        InputError: The file cannot be read or has no such row.
-    """
-    from detector.io import read_image
-
-    return read_image(path).pixels if row is None else load_row(path, row)[0]
 
 
 def annotate(image, reading: Reading, scale: float = 1.0):
@@ -139,8 +97,9 @@ def save_annotated(reading: Reading, folder: str | Path) -> Path:
     Raises:
         OutputError: The folder or file cannot be written, or the source cannot be read again.
     """
+    from detector.csvfile import load_pixels
+    from detector.files import save_new
     from detector.io import read_image
-    from detector.outputs import save_new
 
     stem = Path(reading.source).stem + ("" if reading.row is None else f"-row{reading.row}")
     try:
@@ -152,16 +111,3 @@ def save_annotated(reading: Reading, folder: str | Path) -> Path:
     except DetectorError as err:
         raise OutputError(f"cannot draw {Path(reading.source).name}: {err}") from err
     return save_new(folder, f"{stem}-annotated", ".png", _png_writer(img))
-
-
-def show_window(image, reading: Reading, scale: float = 1.0) -> None:
-    """Open a matplotlib window with the annotated picture; returns when it is closed."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 6))
-    ax.imshow(annotate(image, reading, scale))  # the picture carries its caption, as the saved PNG does
-    ax.axis("off")
-    fig.canvas.manager.set_window_title(f"Number Detector - {caption(reading)}")
-    plt.show()
-    with contextlib.suppress(Exception):  # a window killed from outside has torn the toolkit down already
-        plt.close(fig)

@@ -1,11 +1,11 @@
-"""Finding the digits in a picture larger than 32 px, in reading order.
+"""Finding the digits in a picture larger than 32 px, in reading order (library; imports only ``detector`` core).
 
 The pipeline: a working copy (large photos shrunk, tiny crops enlarged), lighting evened
-out in the polarity given or guessed (``segment_ink``), rules of lined paper removed
-(``segment_rules``), connected components kept (no clutter, frames or holes in solid
-shapes), merged and split into digits (``segment_blobs``), grouped into lines with the
-specks and the too-tall sides of frames dropped (``segment_lines``) and cut out with
-MNIST-like strokes (``segment_strokes``). Boxes are mapped back to the pixels of the given
+out in the polarity given or guessed (``ink``), rules of lined paper removed
+(``rules``), connected components kept (no clutter, frames or holes in solid
+shapes), merged and split into digits (``blobs``), grouped into lines with the
+specks and the too-tall sides of frames dropped (``lines``) and cut out with
+MNIST-like strokes (``strokes``). Boxes are mapped back to the pixels of the given
 array.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.preprocess import to_gray
-from detector.segment_blobs import (
+from detector.segment.blobs import (
     Blob,
     components,
     drop_faint,
@@ -29,10 +29,10 @@ from detector.segment_blobs import (
     split_touching,
     touches_edge,
 )
-from detector.segment_ink import dark_on_light, ink_map, ink_mask, working_copy
-from detector.segment_lines import SMALL_IN_LINE, drop_small, drop_tall, group_lines, line_height
-from detector.segment_rules import remove_rules
-from detector.segment_strokes import even_strokes
+from detector.segment.ink import dark_on_light, ink_map, ink_mask, working_copy
+from detector.segment.lines import SMALL_IN_LINE, drop_small, drop_tall, group_lines, line_height
+from detector.segment.rules import remove_rules
+from detector.segment.strokes import even_strokes
 
 SATURATE = 0.6  # fraction of a digit's strong ink level that is drawn at full brightness
 FLOOR = 0.25  # ... and the fraction below which its ink is dropped

@@ -1,9 +1,9 @@
 """The interactive terminal menu: the options, their dispatch, and ``run_menu``.
 
 Nothing heavy is imported here: torch loads in a background thread once the menu shows
-(``detector.model_loader``), so the menu appears at once. The prompt layer is injected
-(``ask``; the real one is ``detector.prompts``) so tests drive the menu without a
-terminal. The heavier steps live in ``detector.menu_actions``.
+(``detector.app.loader``), so the menu appears at once. The prompt layer is injected
+(``ask``; the real one is ``detector.app.prompts``) so tests drive the menu without a
+terminal. The heavier steps live in ``detector.app.menu_steps``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from detector.app.loader import ModelLoader
+from detector.app.menu_steps import Selection, file_choices, pick_row, read_all, show_picture
 from detector.errors import DetectorError, InputError
-from detector.menu_actions import Selection, file_choices, pick_row, read_all, show_picture
-from detector.model_loader import ModelLoader
 
 OPTIONS = (
     ("Explain how it works", "explain"),
@@ -59,7 +59,7 @@ class Menu:
 
     def heading(self) -> str:
         """Return the main prompt, naming the loaded item."""
-        from detector.render import describe_selection
+        from detector.app.render import describe_selection
 
         s = self.selection
         loaded = "nothing loaded" if s is None else f"loaded: {describe_selection(s.path, s.row, s.label)}"
@@ -86,7 +86,7 @@ class Menu:
 
     def say(self, message: str, kind: str = "info") -> None:
         """Print a one-line message."""
-        from detector.render import notice
+        from detector.app.render import notice
 
         self.console.print(notice(message, kind))
 
@@ -112,7 +112,7 @@ class Menu:
 
     def do_explain(self) -> None:
         """Show what the program does and where it reads files from."""
-        from detector.render import explain_panel
+        from detector.app.render import explain_panel
 
         self.console.print(explain_panel(self.menu_dir))
 
@@ -129,8 +129,8 @@ class Menu:
 
     def load_file(self, path: Path) -> None:
         """Check that ``path`` can be read and make it the selection."""
+        from detector.app.render import describe_selection
         from detector.io import kind_of, read_image
-        from detector.render import describe_selection
 
         if not path.exists():
             raise InputError(f"{path} does not exist; check the name and try again")
@@ -148,7 +148,7 @@ class Menu:
 
     def read_selection(self):
         """Recognise the selection; None (after saying why) when nothing is loaded or the file went."""
-        from detector.display import load_row
+        from detector.csvfile import load_row
 
         s = self.selection
         if s is None:
@@ -166,7 +166,7 @@ class Menu:
 
     def do_recognize(self) -> None:
         """Read the selection and show the number, confidence and probabilities."""
-        from detector.render import describe_selection, reading_panel
+        from detector.app.render import describe_selection, reading_panel
 
         reading = self.read_selection()
         if reading is not None:
@@ -187,22 +187,22 @@ class Menu:
 
     def do_draw(self) -> None:
         """Open the drawing window (needs a display); report the drawings saved."""
-        from detector.display import has_display
+        from detector.app.window import has_display
 
         if not has_display():
             self.say("Drawing needs a display (a desktop session); none here (SSH, Docker, CI?).", "warn")
             return
         predictor = self.predictor()
         self.say("Draw in the window (Clear, Save); close it to come back here.")
-        from detector.draw import run_draw
+        from detector.app.draw import run_draw
 
         for path in run_draw(predictor, self.menu_dir):
             self.say(f"Saved {path}: load it with 'Load image'.")
 
     def do_batch(self) -> None:
         """Read every image and CSV row in menu_data/, show a table and save it as CSV."""
-        from detector.outputs import save_results_csv
-        from detector.render import results_view
+        from detector.app.render import results_view
+        from detector.files import save_results_csv
 
         files = self.ensure_menu_dir()
         if not files:
@@ -234,7 +234,8 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
     if ask is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         (console or Console(stderr=True)).print(NO_TERMINAL, markup=False, highlight=False, soft_wrap=True)
         return 2
-    from detector import paths, prompts
+    from detector import paths
+    from detector.app import prompts
 
     menu = Menu(
         console or Console(),

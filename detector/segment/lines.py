@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detector.segment_blobs import Blob
+from detector.segment.blobs import Blob
 
 SAME_LINE = 0.5  # vertical overlap, as a fraction of the shorter blob, that puts two blobs on one line
 SMALL_IN_LINE = 0.45  # blobs shorter than this fraction of their line's tallest are specks or marks

@@ -173,7 +173,7 @@ class DrawPad:
         """
         from PIL import Image
 
-        from detector.outputs import save_new
+        from detector.files import save_new
 
         img = Image.fromarray((self.pixels * 255).round().astype(np.uint8))
         path = save_new(self.save_dir, "drawing", ".png", lambda fh: img.save(fh, format="PNG"), numbered=True)
