@@ -125,16 +125,43 @@ def read_image(path: str | Path, max_side: int | None = DEFAULT_MAX_SIDE) -> Loa
     Raises:
         InputError: The file is missing, empty, damaged, too large or not an image.
     """
-    from PIL import Image
-
     path = Path(path)
     check_file(path)
+    return _open(path, path, max_side)
+
+
+def read_image_bytes(data: bytes, name: str = "upload", max_side: int | None = DEFAULT_MAX_SIDE) -> LoadedImage:
+    """Read an image held in memory (an upload, stdin) exactly as ``read_image`` reads a file.
+
+    Args:
+        data: The encoded image (PNG, JPEG, ...).
+        name: What to call it in messages (a file name the user knows, never a server path).
+        max_side: As for ``read_image``.
+
+    Returns:
+        The grayscale pixels and the source size.
+
+    Raises:
+        InputError: The data is empty, damaged, too large or not an image.
+    """
+    import io
+
+    label = Path(Path(name).name or "upload")
+    if not data:
+        raise InputError(f"{shown(label)} is empty (0 bytes); save or export it again")
+    return _open(io.BytesIO(data), label, max_side)
+
+
+def _open(source, path: Path, max_side: int | None) -> LoadedImage:
+    """Decode ``source`` (a path or a binary file object); ``path`` names it in messages."""
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             # MAX_PIXELS below is the limit (Pillow still refuses anything over twice its default);
             # decoders' warnings about damaged files would only clutter the one-line outcome.
             warnings.simplefilter("ignore")
-            with Image.open(path) as img:
+            with Image.open(source) as img:
                 return _decode(img, path, max_side)
     except InputError:
         raise

@@ -1,11 +1,14 @@
 """Reading images of every common format and CSV pixel rows in every layout."""
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from detector.csvfile import count_csv_rows, read_csv
 from detector.io import list_inputs, read_image
+from tests.conftest import digit_picture
 
 
 def digit_rows(n: int = 3) -> np.ndarray:
@@ -113,3 +116,26 @@ def test_list_inputs_sorted_images_and_csvs_only(tmp_path):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "sub.png").mkdir()
     assert [p.name for p in list_inputs(tmp_path)] == ["A.csv", "b.png", "d.JPG"]
+
+
+def test_read_image_bytes_reads_as_a_file_does(tmp_path):
+    from detector.io import read_image_bytes
+
+    path = tmp_path / "seven.png"
+    Image.fromarray(digit_picture()).save(path)
+    from_bytes = read_image_bytes(path.read_bytes(), "seven.png")
+    assert np.array_equal(from_bytes.pixels, read_image(path).pixels)
+    assert from_bytes.source_size == read_image(path).source_size
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"", "up.png is empty (0 bytes)"), (b"not an image", "up.png is not a readable image")],
+)
+def test_read_image_bytes_refuses_bad_data_naming_only_the_file(data, message):
+    from detector.errors import InputError
+    from detector.io import read_image_bytes
+
+    with pytest.raises(InputError, match=re.escape(message)) as info:
+        read_image_bytes(data, "/srv/secret/up.png")
+    assert "/srv" not in str(info.value)
