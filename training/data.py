@@ -15,7 +15,7 @@ import numpy as np
 
 from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
-from training.synth import SynthDigits
+from training.synthetic.printed import SynthDigits
 
 log = logging.getLogger(__name__)
 

@@ -89,7 +89,7 @@ def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
     """
     from PIL import Image
 
-    from training.scenes import write_labels
+    from training.synthetic.scenes import write_labels
 
     dest.mkdir(parents=True, exist_ok=True)
     rows = read_labels(folder)
@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         Console().print(render(run(args.folder, predictor), str(args.folder)))
         return 0
     from training.data import raw_mnist
-    from training.scenes import write_labelled, write_scenes
-    from training.signs import make_sign
+    from training.synthetic.scenes import write_labelled, write_scenes
+    from training.synthetic.signs import make_sign
 
     if args.signs > 0:
         with tempfile.TemporaryDirectory() as tmp:
