@@ -132,7 +132,7 @@ def draw_confusion(ax: Axes, matrix: np.ndarray, dataset: str) -> None:
                 r, g, b, _a = image.cmap(image.norm(np.log1p(matrix[i, j])))
                 light = 0.2126 * r + 0.7152 * g + 0.0722 * b  # luminance of the cell's colour
                 colour = "black" if light > 0.5 else "white"
-                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=7.5, color=colour)
+                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8.5, color=colour)
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
     ax.set_xlabel("predicted")
@@ -185,7 +185,7 @@ def _frames(history: Sequence[dict], metric: str, label_smoothing: float | None)
     fig = Figure(figsize=(6, 4), dpi=100)
     canvas = FigureCanvasAgg(fig)
     ax = fig.subplots()
-    fig.subplots_adjust(top=0.84)
+    fig.subplots_adjust(left=0.14, right=0.97, top=0.84, bottom=0.12)  # room for the labels (the PNG's tight box)
     frames = []
     for upto in range(1, len(history) + 1):
         ax.clear()
