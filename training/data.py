@@ -18,7 +18,6 @@ from detector.files import write_atomic
 from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
 from training.config import TrainConfig
-from training.synthetic.printed import SynthDigits
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +137,8 @@ def mnist_split(data_dir: Path, cache_dir: Path, train: bool, limit: int | None 
 
 def synth_split(length: int, seed: int, cache_dir: Path) -> Split:
     """Return ``length`` synthetic printed digits for ``seed`` (cached)."""
+    from training.synthetic.printed import SynthDigits  # torch: kept off the import of this module (train --help)
+
     cached = cache_dir / f"synth_{length}_{seed}.npz"
     if cached.exists():
         with np.load(cached) as z:
