@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import pickle
-import tempfile
 import zipfile
 from pathlib import Path
 
 from detector.config import ARCH_NAME, ARCH_VERSION, ModelConfig
 from detector.errors import ModelError
+from detector.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +18,7 @@ TRAIN_HINT = "train one with: python -m training.train --data-dir ../shared/data
 
 
 def save_checkpoint(path: str | Path, model, config: ModelConfig, meta: dict | None = None) -> Path:
-    """Write weights, config and metadata atomically (temporary file, then rename).
+    """Write weights, config and metadata atomically (``files.write_atomic``: temporary file, then rename).
 
     Args:
         path: Destination ``.pt`` file; its folder is created when missing.
@@ -35,15 +34,7 @@ def save_checkpoint(path: str | Path, model, config: ModelConfig, meta: dict | N
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"config": config.to_dict(), "state_dict": model.state_dict(), "meta": meta or {}}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(payload, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, lambda fh: torch.save(payload, fh))
 
 
 def load_checkpoint(path: str | Path, device: str = "cpu"):

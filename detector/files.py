@@ -78,6 +78,7 @@ def write_atomic(path: str | Path, data: bytes | Writer, exclusive: bool = False
     except OSError as err:
         raise OutputError(f"cannot write {path}: {_why(err)}; check that the folder exists and is writable") from err
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; results must be readable like any new file
         with os.fdopen(fd, "wb") as fh:
             fh.write(data) if isinstance(data, bytes) else data(fh)
         _publish(tmp, path, exclusive)
@@ -90,6 +91,20 @@ def write_atomic(path: str | Path, data: bytes | Writer, exclusive: bool = False
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells (os.umask alone must set one)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
 
 
 def _publish(tmp: str, path: Path, exclusive: bool) -> None:

@@ -50,7 +50,7 @@ def count_parameters(model: nn.Module) -> int:
 
 
 def count_macs(model: nn.Module, input_size: int = 28) -> int:
-    """Count multiply-accumulates for one image by hooking every conv and linear layer.
+    """Count multiply-accumulates for one image with torch's ``FlopCounterMode``.
 
     Args:
         model: The network to measure.
@@ -59,22 +59,12 @@ def count_macs(model: nn.Module, input_size: int = 28) -> int:
     Returns:
         Multiply-adds per image; FLOPs are twice this.
     """
-    total = 0
+    from torch.utils.flop_counter import FlopCounterMode
 
-    def hook(module: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
-        nonlocal total
-        if isinstance(module, nn.Conv2d):
-            k = module.kernel_size[0] * module.kernel_size[1] * module.in_channels // module.groups
-            total += out.numel() * k
-        elif isinstance(module, nn.Linear):
-            total += module.in_features * module.out_features
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
     was_training = model.training
     model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 1, input_size, input_size))
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        model(torch.zeros(1, 1, input_size, input_size, device=next(model.parameters()).device))
     model.train(was_training)
-    for h in handles:
-        h.remove()
-    return total
+    return counter.get_total_flops() // 2  # it counts a multiply-add as two FLOPs

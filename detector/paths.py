@@ -9,7 +9,6 @@ MODELS_DIR = PROJECT_ROOT / "models"
 DEFAULT_MODEL = MODELS_DIR / "number_detector.pt"
 MENU_DATA_DIR = PROJECT_ROOT / "menu_data"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 CSV_SUFFIXES = (".csv",)

@@ -1,41 +1,36 @@
 """The shipped model on MNIST test images read from ../shared/data."""
 
-import gzip
-
-import numpy as np
 import pytest
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL
-from detector.predict import Predictor
+from detector.paths import DEFAULT_MODEL
 from detector.preprocess_batch import prepare_batch
+from training.config import CACHE_DIR, DATA_DIR
+from training.data import raw_mnist
 
-RAW = DATA_DIR / "MNIST" / "raw"
 pytestmark = [
     pytest.mark.mnist,
-    pytest.mark.skipif(not (RAW / "t10k-images-idx3-ubyte.gz").exists(), reason="MNIST not in ../shared/data"),
+    pytest.mark.skipif(
+        not (DATA_DIR / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").exists(), reason="MNIST not in ../shared/data"
+    ),
     pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet"),
 ]
 
 
 @pytest.fixture(scope="module")
 def mnist_slice():
-    with gzip.open(RAW / "t10k-images-idx3-ubyte.gz") as fh:
-        images = np.frombuffer(fh.read(), np.uint8, offset=16)
-    with gzip.open(RAW / "t10k-labels-idx1-ubyte.gz") as fh:
-        labels = np.frombuffer(fh.read(), np.uint8, offset=8)
-    return images.reshape(-1, 28, 28)[:2000], labels[:2000]
+    images, labels = raw_mnist(DATA_DIR, CACHE_DIR, train=False)
+    return images[:2000], labels[:2000]
 
 
-def accuracy(images, labels) -> float:
-    predictor = Predictor.load()
+def accuracy(predictor, images, labels) -> float:
     prepared, _found = prepare_batch(images)
     return float((predictor.probabilities(prepared).argmax(1) == labels).mean())
 
 
-def test_shipped_model_on_mnist_test_slice(mnist_slice):
-    assert accuracy(*mnist_slice) >= 0.99
+def test_shipped_model_on_mnist_test_slice(shipped_predictor, mnist_slice):
+    assert accuracy(shipped_predictor, *mnist_slice) >= 0.99
 
 
-def test_shipped_model_on_inverted_mnist_test_slice(mnist_slice):
+def test_shipped_model_on_inverted_mnist_test_slice(shipped_predictor, mnist_slice):
     images, labels = mnist_slice
-    assert accuracy(255 - images, labels) >= 0.99
+    assert accuracy(shipped_predictor, 255 - images, labels) >= 0.99

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from detector.paths import DATA_DIR
+from training.config import DATA_DIR
 
 PHOTOS = DATA_DIR / "photos"
 

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from detector.preprocess import to_gray
 from detector.segment import find_digits
-from training.scenes import make_scene, write_scenes
+from training.synthetic.scenes import make_scene, write_scenes
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from training.signs import make_sign
-from training.synth import font_paths
+from training.synthetic.printed import font_paths
+from training.synthetic.signs import make_sign
 
 
 def test_sign_is_deterministic_per_index():

@@ -14,12 +14,14 @@ import pytest
 from PIL import Image, ImageDraw
 from rich.console import Console
 
-from detector.paths import DATA_DIR, PROJECT_ROOT
+from detector.paths import PROJECT_ROOT
 from detector.predict import SMALL_BATCH, Predictor
 from detector.preprocess import prepare_digit
 from detector.preprocess_batch import prepare_batch
 from tests.conftest import digit_picture
 from training.bench import speed
+from training.config import CACHE_DIR, DATA_DIR
+from training.data import raw_mnist
 
 
 def drawn_digits(n: int, size: tuple[int, int], seed: int) -> np.ndarray:
@@ -76,13 +78,10 @@ def test_prepare_batch_equals_prepare_digit_on_each_image(name):
 
 @pytest.mark.mnist
 def test_prepare_batch_equals_prepare_digit_on_mnist():
-    import gzip
-
     path = DATA_DIR / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz"
     if not path.exists():
         pytest.skip(f"MNIST not found at {path}")
-    with gzip.open(path) as fh:
-        images = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 28, 28)[:1500]
+    images = raw_mnist(DATA_DIR, CACHE_DIR, train=False)[0][:1500]
     out, found = prepare_batch(images)
     want, want_found = one_by_one(images)
     assert found.tolist() == want_found.tolist()

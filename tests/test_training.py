@@ -1,12 +1,16 @@
 """Training: the dry run (two tiny batches) writes a checkpoint, metrics and plots."""
 
+import ast
 import json
+from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
 from detector.checkpoint import load_checkpoint
-from detector.paths import DATA_DIR
-from training.train import main, parse_args
+from detector.paths import MODELS_DIR, PROJECT_ROOT
+from training.config import DATA_DIR, DRY_RUN, TrainConfig
+from training.train import build_parser, main, parse_args
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +53,62 @@ def test_dry_run_reports_test_accuracy_when_mnist_present(dry_run):
 
 def test_dry_run_never_defaults_to_the_shipped_model():
     cfg = parse_args(["--dry-run"])
-    assert cfg.out_dir.name == "dry-run" and cfg.max_batches == 2
+    assert cfg == DRY_RUN and cfg.out_dir.name == "dry-run" and cfg.max_batches == 2
+    assert MODELS_DIR not in cfg.out_dir.parents and cfg.out_dir != MODELS_DIR
+
+
+def test_flags_given_win_over_the_preset():
+    cfg = parse_args(["--dry-run", "--epochs", "3", "--mnist-limit", "all", "--datasets", "synth"])
+    assert (cfg.epochs, cfg.mnist_limit, cfg.datasets, cfg.batch_size) == (3, None, ("synth",), DRY_RUN.batch_size)
+    assert parse_args(["--lr", "0.01"]) == TrainConfig(lr=0.01)
+
+
+def test_help_documents_every_field_with_its_default():
+    text = " ".join(build_parser().format_help().split())
+    for f in fields(TrainConfig):
+        flag = f"--{f.name.replace('_', '-')}"
+        assert flag in text, flag
+        if f.type != "bool":
+            assert f"{f.metadata['help']} (default: " in text, flag
+    assert "(default: 30; dry run: 1)" in text  # epochs: both presets shown
+
+
+def test_missing_svhn_is_one_line_not_a_traceback(tmp_path, capsys):
+    args = ["--dry-run", "--datasets", "svhn", "--data-dir", str(tmp_path), "--out-dir", str(tmp_path / "out")]
+    assert main(args) == 1
+    out = capsys.readouterr().out.strip()
+    assert "SVHN requested" in out and "Traceback" not in out and not (tmp_path / "out").exists()
+
+
+def imports_of(path: Path) -> set[str]:
+    """The training modules ``path`` imports, at the top or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {m for m in found if m.startswith("training")}
+
+
+def test_training_imports_have_no_cycle():
+    files = sorted((PROJECT_ROOT / "training").rglob("*.py"))
+    name = {p: ".".join(p.relative_to(PROJECT_ROOT).with_suffix("").parts).removesuffix(".__init__") for p in files}
+    modules = set(name.values())
+    graph = {name[p]: {m for m in imports_of(p) if m in modules and m != name[p]} for p in files}
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            m = todo.pop()
+            if m not in seen:
+                seen.add(m)
+                todo.extend(graph[m])
+        return seen
+
+    assert [m for m in graph if m in reach(m)] == []
+    assert "training.train" not in set().union(*graph.values())  # nothing imports the entry point
 
 
 def test_unknown_dataset_is_a_usage_error():

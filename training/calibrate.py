@@ -11,26 +11,34 @@ temperature, fitted by minimising the negative log-likelihood on the validation 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax
+from scipy.special import softmax as _softmax
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+from detector.files import write_atomic
+from detector.paths import DEFAULT_MODEL
+from training.config import CACHE_DIR, DATA_DIR
+from training.forward import model_logits
 
+if TYPE_CHECKING:
+    from torch import nn
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    from detector.config import ModelConfig
 
 
 def nll(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
     """Mean negative log-likelihood of ``labels`` under softmax(logits / temperature)."""
-    logp = _log_softmax(logits.astype(np.float64) / temperature)
+    logp = log_softmax(logits.astype(np.float64) / temperature, axis=1)
     return float(-logp[np.arange(len(labels)), labels].mean())
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 10.0) -> float:
-    """Return the temperature in [lo, hi] that minimises the NLL (golden-section on log T).
+    """Return the temperature in [lo, hi] that minimises the NLL (Brent's bounded search on log T).
 
     Args:
         logits: Raw model outputs (N, C).
@@ -38,17 +46,14 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi
         lo: Smallest temperature considered.
         hi: Largest temperature considered.
     """
-    a, b = np.log(lo), np.log(hi)
-    ratio = (np.sqrt(5) - 1) / 2
-    c, d = b - ratio * (b - a), a + ratio * (b - a)
-    for _ in range(60):  # NLL is convex in 1/T, so one minimum in the bracket
-        if nll(logits, labels, np.exp(c)) < nll(logits, labels, np.exp(d)):
-            b, d = d, c
-            c = b - ratio * (b - a)
-        else:
-            a, c = c, d
-            d = a + ratio * (b - a)
-    return float(np.exp((a + b) / 2))
+    # NLL is convex in 1/T, so the bracket holds one minimum.
+    found = minimize_scalar(
+        lambda log_t: nll(logits, labels, float(np.exp(log_t))),
+        bounds=(np.log(lo), np.log(hi)),
+        method="bounded",
+        options={"xatol": 1e-6},
+    )
+    return float(np.exp(found.x))
 
 
 def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
@@ -64,19 +69,17 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int 
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Return softmax(logits / temperature) row by row."""
-    return np.exp(_log_softmax(logits.astype(np.float64) / temperature))
+    """Return softmax(logits / temperature) row by row, in float64."""
+    return _softmax(logits.astype(np.float64) / temperature, axis=1)
 
 
-def calibrate(model, config, images: np.ndarray, labels: np.ndarray) -> tuple[float, dict]:
+def calibrate(model: nn.Module, config: ModelConfig, images: np.ndarray, labels: np.ndarray) -> tuple[float, dict]:
     """Fit the temperature on (images, labels); return it and before/after figures.
 
     Returns:
         (temperature, {"temperature", "val_nll_before", "val_nll_after", "val_ece_before",
         "val_ece_after", "val_mean_confidence_after"}).
     """
-    from training.evaluate import model_logits
-
     logits = model_logits(model, config, images)
     t = fit_temperature(logits, labels)
     after = softmax(logits, t)
@@ -93,16 +96,12 @@ def calibrate(model, config, images: np.ndarray, labels: np.ndarray) -> tuple[fl
 
 def _update_metrics(path: Path, temperature: float, report: dict) -> None:
     """Record the calibration in the run's metrics.json, when the checkpoint has one beside it."""
-    import json
-
     if not path.is_file():
         return
     metrics = json.loads(path.read_text())
     metrics["calibration"] = report
     metrics.setdefault("model_config", {})["temperature"] = temperature
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(metrics, indent=2))
-    tmp.replace(path)
+    write_atomic(path, json.dumps(metrics, indent=2).encode())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,21 +111,29 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     from detector.checkpoint import load_checkpoint, save_checkpoint
-    from training.train import TrainConfig, load_datasets
+    from detector.errors import DetectorError
+    from training.config import TrainConfig
+    from training.data import DataError, load_datasets
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint to calibrate (rewritten)")
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    p.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with MNIST/ (default: %(default)s)")
+    p.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help="prepared arrays (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same split)")
     args = p.parse_args(argv)
-    model, config, meta = load_checkpoint(args.model)
-    sets = load_datasets(TrainConfig(data_dir=args.data_dir, cache_dir=args.cache_dir, seed=args.seed))
-    t, report = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
-    save_checkpoint(args.model, model, replace(config, temperature=t), {**meta, "calibration": report})
-    _update_metrics(args.model.parent / "metrics.json", t, report)
+    console = Console()
+    try:
+        model, config, meta = load_checkpoint(args.model)
+        cfg = TrainConfig(data_dir=args.data_dir, cache_dir=args.cache_dir, seed=args.seed)
+        sets = load_datasets(cfg, validation_only=True)
+        t, report = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
+        save_checkpoint(args.model, model, replace(config, temperature=t), {**meta, "calibration": report})
+        _update_metrics(args.model.parent / "metrics.json", t, report)
+    except (DataError, DetectorError) as err:
+        console.print(f"[red]{err}[/]")
+        return 1
     before, after = report["val_ece_before"], report["val_ece_after"]
-    Console().print(f"temperature {t:.3f}: validation calibration error {before:.4f} -> {after:.4f}")
+    console.print(f"temperature {t:.3f}: validation calibration error {before:.4f} -> {after:.4f}")
     return 0
 
 

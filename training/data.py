@@ -1,7 +1,8 @@
 """Training data: MNIST through torchvision, synthetic printed digits, SVHN when present.
 
 Everything is turned into MNIST-style 28x28 inputs by ``detector.preprocess`` (the same
-code inference uses) and cached as ``.npz`` so later runs start at once.
+code inference uses) and cached as ``.npz`` so later runs start at once. ``raw_mnist`` is
+the one MNIST reader: training, evaluation, the benchmarks and the tests all go through it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.files import write_atomic
 from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
-from training.synth import SynthDigits
+from training.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
-MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+class DataError(Exception):
+    """A data set is missing or unreadable; the message says what to do (the entry points print it)."""
 
 
 @dataclass
@@ -37,23 +41,83 @@ class Split:
         return Split(self.images[:n], self.labels[:n])
 
 
+@dataclass
+class Datasets:
+    """The training and validation splits of one run."""
+
+    train: Split
+    val: Split
+    val_mnist: int  # the first val_mnist validation samples are MNIST
+
+
+def load_datasets(cfg: TrainConfig, validation_only: bool = False) -> Datasets:
+    """Prepare train/validation splits from the datasets named in ``cfg``.
+
+    Args:
+        cfg: The run's settings (data sets, sizes, seed, folders).
+        validation_only: Skip rendering and loading what only training needs (calibration
+            of an existing model); ``train`` is then empty.
+
+    Raises:
+        DataError: A requested data set is missing and cannot be downloaded.
+    """
+    rng = np.random.default_rng(cfg.seed)
+    trains, vals = [], []
+    if "mnist" in cfg.datasets and (not cfg.dry_run or (cfg.data_dir / "MNIST").is_dir()):
+        full = mnist_split(cfg.data_dir, cfg.cache_dir, train=True, limit=cfg.mnist_limit)
+        order = rng.permutation(len(full))
+        vals.append(Split(full.images[order[: cfg.val_size]], full.labels[order[: cfg.val_size]]))
+        trains.append(Split(full.images[order[cfg.val_size :]], full.labels[order[cfg.val_size :]]))
+    val_mnist = len(vals[0]) if vals else 0
+    if "synth" in cfg.datasets or not trains:
+        if not validation_only:
+            trains.append(synth_split(cfg.synth_count, cfg.seed + 1, cfg.cache_dir))
+        vals.append(synth_split(max(cfg.synth_count // 12, 20), cfg.seed + 1000, cfg.cache_dir))
+    if "svhn" in cfg.datasets:
+        if not svhn_available(cfg.data_dir):
+            raise DataError(
+                f"SVHN requested but {cfg.data_dir / 'SVHN' / 'train_32x32.mat'} is missing; "
+                "put SVHN's train_32x32.mat and test_32x32.mat there or leave svhn out of --datasets"
+            )
+        if not validation_only:
+            trains.append(svhn_split(cfg.data_dir, "train", cfg.svhn_limit))
+        vals.append(svhn_split(cfg.data_dir, "test", cfg.svhn_val_size))
+    train = concat(*trains) if trains else Split(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64))
+    return Datasets(train, concat(*vals), val_mnist)
+
+
 def raw_mnist(data_dir: Path, cache_dir: Path, train: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Load raw MNIST (uint8 (N, 28, 28), labels) with ``torchvision.datasets.MNIST``.
+    """Load raw MNIST (uint8 (N, 28, 28), labels int64 (N,)) with ``torchvision.datasets.MNIST``.
 
     The shared data folder may be read-only and torchvision extracts beside the archives,
     so the archives are copied into ``cache_dir`` first. With no archives present,
     torchvision downloads them (needs internet).
+
+    Raises:
+        DataError: The archives are absent and cannot be downloaded, or are damaged.
     """
     import torchvision
 
     root = cache_dir / "torchvision"
     raw = root / "MNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    for src in (data_dir / "MNIST" / "raw").glob("*.gz"):
+    for src in sorted((data_dir / "MNIST" / "raw").glob("*.gz")):
         if not (raw / src.name).exists():
-            shutil.copyfile(src, raw / src.name)
-    ds = torchvision.datasets.MNIST(root=str(root), train=train, download=True)
+            write_atomic(raw / src.name, lambda fh, src=src: _copy(src, fh))
+    try:
+        ds = torchvision.datasets.MNIST(root=str(root), train=train, download=True)
+    except (RuntimeError, OSError) as err:  # torchvision reports failed downloads as RuntimeError
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DataError(
+            f"MNIST is not in {data_dir / 'MNIST' / 'raw'} and could not be downloaded ({first}); "
+            "copy the four MNIST .gz files there or connect to the internet"
+        ) from err
     return ds.data.numpy(), ds.targets.numpy().astype(np.int64)
+
+
+def _copy(src: Path, fh) -> None:
+    with open(src, "rb") as source:
+        shutil.copyfileobj(source, fh)
 
 
 def mnist_split(data_dir: Path, cache_dir: Path, train: bool, limit: int | None = None) -> Split:
@@ -73,6 +137,8 @@ def mnist_split(data_dir: Path, cache_dir: Path, train: bool, limit: int | None 
 
 def synth_split(length: int, seed: int, cache_dir: Path) -> Split:
     """Return ``length`` synthetic printed digits for ``seed`` (cached)."""
+    from training.synthetic.printed import SynthDigits  # torch: kept off the import of this module (train --help)
+
     cached = cache_dir / f"synth_{length}_{seed}.npz"
     if cached.exists():
         with np.load(cached) as z:
@@ -112,6 +178,4 @@ def concat(*splits: Split) -> Split:
 
 def _save(path: Path, images: np.ndarray, labels: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, images=images, labels=labels)
-    tmp.replace(path)
+    write_atomic(path, lambda fh: np.savez(fh, images=images, labels=labels))

@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+from detector.paths import DEFAULT_MODEL
+from training.config import CACHE_DIR, DATA_DIR
 
 
 @dataclass
@@ -89,7 +90,8 @@ def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
     """
     from PIL import Image
 
-    from training.scenes import write_labels
+    from detector.files import write_atomic
+    from training.synthetic.scenes import write_labels
 
     dest.mkdir(parents=True, exist_ok=True)
     rows = read_labels(folder)
@@ -98,7 +100,8 @@ def upscaled_copy(folder: Path, dest: Path, megapixels: float) -> Path:
             rgb = img.convert("RGB")
         k = (megapixels * 1e6 / (rgb.width * rgb.height)) ** 0.5
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
-        rgb.resize(size, Image.BICUBIC).save(dest / f"{Path(name).stem}.jpg", quality=90)
+        big = rgb.resize(size, Image.BICUBIC)
+        write_atomic(dest / f"{Path(name).stem}.jpg", lambda fh, big=big: big.save(fh, format="JPEG", quality=90))
     write_labels(dest, [(f"{Path(name).stem}.jpg", label) for name, label in rows])
     return dest
 
@@ -127,7 +130,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="scene and sign seed")
     parser.add_argument("--upscale", type=float, default=0, metavar="MP", help="enlarge each picture to MP first")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
+    parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     args = parser.parse_args(argv)
     if sum((args.folder is not None, args.scenes > 0, args.signs > 0)) != 1:
         parser.error("give one of FOLDER, --scenes N or --signs N")
@@ -135,35 +138,42 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Read the chosen or generated pictures and print the figures; a missing model or data set is one line."""
     from rich.console import Console
 
+    from detector.errors import DetectorError
     from detector.predict import Predictor
+    from training.data import DataError
 
     args = parse_args(argv)
-    predictor = Predictor.load(args.model)
-    if args.folder is not None and args.upscale > 0:
+    console = Console()
+    try:
+        predictor = Predictor.load(args.model)
         with tempfile.TemporaryDirectory() as tmp:
-            folder = upscaled_copy(args.folder, Path(tmp), args.upscale)
-            Console().print(render(run(folder, predictor), f"{args.folder} enlarged to {args.upscale:g} MP"))
-        return 0
-    if args.folder is not None:
-        Console().print(render(run(args.folder, predictor), str(args.folder)))
-        return 0
-    from training.data import raw_mnist
-    from training.scenes import write_labelled, write_scenes
-    from training.signs import make_sign
-
-    if args.signs > 0:
-        with tempfile.TemporaryDirectory() as tmp:
-            write_labelled(Path(tmp), args.signs, lambda i: make_sign(i, args.seed), "sign")
-            Console().print(render(run(Path(tmp), predictor), f"{args.signs} generated house-number signs"))
-        return 0
-
-    digits, labels = raw_mnist(args.data_dir, args.cache_dir, train=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        write_scenes(Path(tmp), args.scenes, digits, labels, args.seed)
-        Console().print(render(run(Path(tmp), predictor), f"{args.scenes} generated scenes"))
+            folder, title = _pictures(args, Path(tmp))
+            console.print(render(run(folder, predictor), title))
+    except (DataError, DetectorError) as err:
+        console.print(f"[red]{err}[/]")
+        return 1
     return 0
+
+
+def _pictures(args: argparse.Namespace, tmp: Path) -> tuple[Path, str]:
+    """Return the folder to read and its title: the given one, an enlarged copy, or pictures generated in ``tmp``."""
+    from training.data import raw_mnist
+    from training.synthetic.scenes import write_labelled, write_scenes
+    from training.synthetic.signs import make_sign
+
+    if args.folder is not None and args.upscale > 0:
+        return upscaled_copy(args.folder, tmp, args.upscale), f"{args.folder} enlarged to {args.upscale:g} MP"
+    if args.folder is not None:
+        return args.folder, str(args.folder)
+    if args.signs > 0:
+        write_labelled(tmp, args.signs, lambda i: make_sign(i, args.seed), "sign")
+        return tmp, f"{args.signs} generated house-number signs"
+    digits, labels = raw_mnist(args.data_dir, args.cache_dir, train=False)
+    write_scenes(tmp, args.scenes, digits, labels, args.seed)
+    return tmp, f"{args.scenes} generated scenes"
 
 
 if __name__ == "__main__":

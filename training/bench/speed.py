@@ -10,7 +10,6 @@ MNIST test rows (Kaggle layout) from ../shared/data, or drawn digits when it is 
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import statistics
 import subprocess
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+from detector.paths import DEFAULT_MODEL, PROJECT_ROOT
+from training.config import CACHE_DIR, DATA_DIR
 
 ENTRY = str(PROJECT_ROOT / "number_detector.py")
 PEAK_GFLOPS = 157.0  # two 2.45 GHz cores x 2 AVX2 FMA units x 8 fp32 lanes x 2 FLOPs
@@ -144,12 +144,10 @@ def make_inputs(folder: Path, rows: int) -> dict[str, Path]:
 
 def mnist_rows(rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``rows`` MNIST test digits (uint8 (N, 28, 28)) and labels; drawn digits without MNIST."""
-    raw = DATA_DIR / "MNIST" / "raw"
-    if (raw / "t10k-images-idx3-ubyte.gz").exists():
-        with gzip.open(raw / "t10k-images-idx3-ubyte.gz") as fh:
-            images = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 28, 28)
-        with gzip.open(raw / "t10k-labels-idx1-ubyte.gz") as fh:
-            labels = np.frombuffer(fh.read(), np.uint8, offset=8)
+    if (DATA_DIR / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").exists():
+        from training.data import raw_mnist
+
+        images, labels = raw_mnist(DATA_DIR, CACHE_DIR, train=False)
         reps = -(-rows // len(images))
         return np.tile(images, (reps, 1, 1))[:rows], np.tile(labels, reps)[:rows]
     labels = np.arange(rows) % 10

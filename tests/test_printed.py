@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from torch.utils.data import DataLoader, Dataset
 
-from training.synth import FONT_FILES, SynthDigits, font_paths, render_digit
+from training.synthetic.printed import FONT_FILES, SynthDigits, font_paths, render_digit
 
 
 def test_fonts_come_with_matplotlib():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.scenes import Scene, jpeg_roundtrip
+from training.synthetic.scenes import Scene, jpeg_roundtrip
 
 
 def _colours(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -28,7 +28,7 @@ def make_sign(index: int, seed: int = 0) -> Scene:
     """Draw sign ``index``; the same index and seed always give the same picture."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-    from training.synth import font_paths
+    from training.synthetic.printed import font_paths
 
     rng = np.random.default_rng([seed, index, 7])
     number = str(int(rng.integers(1, 10 ** int(rng.integers(1, 6)))))

@@ -7,13 +7,14 @@ lighting gradient, slight rotation, blur, noise and JPEG artefacts.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from detector.files import csv_bytes, write_atomic
 
 INKS = ((20, 20, 25), (25, 40, 140), (60, 60, 70), (90, 90, 95))  # black, blue, dark grey, pencil
 PAPERS = ((235, 235, 232), (225, 215, 190), (200, 200, 200), (245, 240, 225))
@@ -117,16 +118,12 @@ def write_labelled(folder: Path, count: int, make: Callable[[int], Scene], prefi
     for i in range(count):
         scene = make(i)
         name = f"{prefix}_{i:04d}.jpg"
-        Image.fromarray(scene.image).save(folder / name, quality=95)
+        picture = Image.fromarray(scene.image)
+        write_atomic(folder / name, lambda fh, picture=picture: picture.save(fh, format="JPEG", quality=95))
         rows.append((name, scene.number))
     return write_labels(folder, rows)
 
 
 def write_labels(folder: Path, rows: list[tuple[str, str]]) -> Path:
     """Write ``folder/labels.csv`` (filename,number), the layout the accuracy benchmark reads."""
-    out = folder / "labels.csv"
-    with open(out, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(("filename", "number"))
-        writer.writerows(rows)
-    return out
+    return write_atomic(folder / "labels.csv", csv_bytes(("filename", "number"), rows))
