@@ -15,51 +15,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 from starlette.testclient import TestClient
 
 from detector.app.web.server import STATIC, create_app
 from detector.app.web.uploads import MAX_BODY, base_name
+from tests.conftest import number_photo as photo
+from tests.conftest import pad_drawing as drawing
 from tests.conftest import snapshot
 
 
 def png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def drawing(kind: str, dark_on_light: bool = False) -> bytes:
-    """A 280x280 pad drawing as the page sends it: "1" a vertical bar, "0" a ring, brush 22 px."""
-    ink, paper = (0, 255) if dark_on_light else (255, 0)
-    img = Image.new("RGBA", (280, 280), (paper, paper, paper, 255))
-    draw = ImageDraw.Draw(img)
-    if kind == "1":
-        draw.line([(140, 50), (140, 230)], fill=(ink, ink, ink, 255), width=22)
-    else:
-        draw.ellipse((80, 45, 200, 235), outline=(ink, ink, ink, 255), width=22)
-    return png(img)
-
-
-def photo(number: str = "170", size: tuple[int, int] = (900, 400), fmt: str = "JPEG") -> bytes:
-    """A grey photo of dark strokes on paper: "1", "7" and "0" side by side, blurred and noisy."""
-    w, h = size
-    img = Image.new("L", (w, h), 215)
-    draw = ImageDraw.Draw(img)
-    sx, sy = w / 900, h / 400
-    strokes = {
-        "1": lambda x: draw.line([(x + 60 * sx, 90 * sy), (x + 60 * sx, 310 * sy)], fill=35, width=int(26 * sy)),
-        "7": lambda x: draw.line(
-            [(x, 95 * sy), (x + 140 * sx, 95 * sy), (x + 45 * sx, 310 * sy)], fill=35, width=int(26 * sy), joint="curve"
-        ),
-        "0": lambda x: draw.ellipse((x, 90 * sy, x + 140 * sx, 310 * sy), outline=35, width=int(26 * sy)),
-    }
-    for i, digit in enumerate(number):
-        strokes[digit](140 * sx + i * 230 * sx)
-    arr = np.asarray(img.filter(ImageFilter.GaussianBlur(1.5)), dtype=float)
-    arr = np.clip(arr + np.random.default_rng(0).normal(0, 6, arr.shape), 0, 255).astype(np.uint8)
-    buf = io.BytesIO()
-    Image.merge("RGB", [Image.fromarray(arr)] * 3).save(buf, format=fmt, quality=90)
     return buf.getvalue()
 
 
