@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from detector.app.web.server import STATIC, create_app
+from detector.app.web.server import STATIC, create_app, model_facts
 from detector.app.web.uploads import MAX_BODY, base_name
 from tests.conftest import number_photo as photo
 from tests.conftest import pad_drawing as drawing
@@ -230,7 +230,21 @@ def test_health_names_the_model_and_its_accuracy(client):
     config = metrics["model_config"]
     assert health["model"] == config["arch"] and health["version"] == config["version"]
     assert health["accuracy"] == metrics["test_accuracy"] and "10,000" in health["accuracy_on"]
-    assert health["threshold"] == 0.9
+    assert health["threshold"] == 0.9 and health["max_upload_bytes"] == MAX_BODY
+
+
+def test_health_accuracy_only_for_the_model_it_describes(predictor, tmp_path):
+    """metrics.json beside another model (other settings) is not reported as that model's accuracy."""
+    from dataclasses import replace
+
+    from detector.paths import MODELS_DIR
+
+    metrics = json.loads((MODELS_DIR / "metrics.json").read_text())
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics))
+    near = replace(predictor.config, temperature=predictor.config.temperature * (1 + 1e-8))
+    other = replace(predictor.config, temperature=predictor.config.temperature * 1.5)
+    facts = [model_facts(type("P", (), {"config": c})(), tmp_path / "m.pt")["accuracy"] for c in (near, other)]
+    assert facts == [metrics["test_accuracy"], None]
 
 
 def test_health_of_a_model_without_metrics(tiny_model):
@@ -238,7 +252,7 @@ def test_health_of_a_model_without_metrics(tiny_model):
 
     with TestClient(create_app(Predictor.load(tiny_model), tiny_model)) as c:
         health = c.get("/api/health").json()
-    assert health["file"] == "tiny.pt" and health["accuracy"] is None and health["model"] == "ndnet"
+    assert health["file"] == tiny_model.name and health["accuracy"] is None and health["model"] == "ndnet"
 
 
 def test_unknown_paths_and_methods_answer_json(client):

@@ -154,6 +154,11 @@ def test_refused_upload_says_why(driver, server, tmp_path):
     assert result.text.startswith("notes.png: notes.png is not a readable image")
     # The 415 answer itself is logged by Chromium as a failed resource; nothing else may be.
     assert all("415" in message for message in console_errors(driver))
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(bytes(21 * 1024 * 1024))
+    driver.find_element("id", "pick").send_keys(str(huge))  # refused before it is sent
+    WebDriverWait(driver, 20).until(lambda d: "20 MB limit" in result.text)
+    assert result.text.startswith("huge.jpg: the picture is over the 20 MB limit")
 
 
 def test_pointer_events_from_a_pen_and_time_to_first_bars(driver, server):

@@ -77,7 +77,7 @@ def _add_serve(sub) -> None:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     s.add_argument("--open", action="store_true", help="open the page in the browser once it is served")
-    s.add_argument("--model", type=Path, default=None, help="checkpoint to use (default: models/number_detector.pt)")
+    s.add_argument("--model", type=Path, default=None, help="model file to use (default: the shipped one in models/)")
 
 
 def run_serve(args: argparse.Namespace) -> int:

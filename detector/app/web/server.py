@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from detector.app.web.uploads import UploadError, image_part, read_body, refusal_status
+from detector.app.web.uploads import MAX_BODY, UploadError, image_part, read_body, refusal_status
 from detector.errors import InputError, OutputError
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -121,6 +121,7 @@ def model_facts(predictor, model_path: Path | None) -> dict:
         "version": getattr(config, "version", None),
         "file": path.name,
         "threshold": getattr(predictor, "threshold", LOW_CONFIDENCE),
+        "max_upload_bytes": MAX_BODY,
         "accuracy": metrics.get("test_accuracy"),
         "accuracy_on": f"MNIST test set ({metrics['test_images']:,} images)" if "test_images" in metrics else None,
         "program_version": __version__,
@@ -135,9 +136,23 @@ def _metrics(path: Path, config) -> dict:
         return {}
     described = metrics.get("model_config") if isinstance(metrics, dict) else None
     to_dict = getattr(config, "to_dict", None)
-    if not isinstance(described, dict) or (to_dict is not None and described != to_dict()):
+    if not isinstance(described, dict) or (to_dict is not None and not _same_config(described, to_dict())):
         return {}
     return metrics
+
+
+def _same_config(described: dict, actual: dict) -> bool:
+    """The same settings, numbers equal to float32 rounding (a model file may store them as float32)."""
+    import math
+
+    def same(a, b) -> bool:
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return math.isclose(a, b, rel_tol=1e-6)
+        if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return a == b
+
+    return described.keys() == actual.keys() and all(same(described[k], actual[k]) for k in actual)
 
 
 async def index(_request: Request) -> Response:

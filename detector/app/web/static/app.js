@@ -9,6 +9,7 @@ async function showModel() {
   try {
     const health = await answer(await fetch("/api/health"));
     if (typeof health.threshold === "number") settings.threshold = health.threshold;
+    if (typeof health.max_upload_bytes === "number") settings.maxUpload = health.max_upload_bytes;
     const accuracy = health.accuracy == null ? "" : ` · ${percent(health.accuracy, 2)} right on the ${health.accuracy_on}`;
     $("model").textContent = `Model ${health.model} v${health.version}${accuracy}.`;
   } catch (err) {

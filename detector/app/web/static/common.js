@@ -1,6 +1,7 @@
 // Shared by the page's modules: formatting, the server's answers, status lines.
 
-export const settings = { threshold: 0.9 };   // below this a digit is unsure; /api/health says the server's own
+// Below `threshold` a digit is unsure; uploads over `maxUpload` bytes are refused. /api/health gives the server's own.
+export const settings = { threshold: 0.9, maxUpload: 20 * 1024 * 1024 };
 
 export const $ = (id) => document.getElementById(id);
 

@@ -15,6 +15,10 @@ async function readPhoto(file) {
   const figure = $("figure");
   const img = $("photo-img");
   const name = file.name || "photo.jpg";
+  if (file.size > settings.maxUpload) {   // refused here: the server would stop reading it anyway
+    setStatus(result, `${name}: the picture is over the ${settings.maxUpload / 1048576} MB limit; send a smaller or downscaled one`, true);
+    return;
+  }
   setStatus(result, `Reading ${name}…`);
   $("digit-list").replaceChildren();
   photo.reading = null;
