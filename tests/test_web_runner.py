@@ -191,3 +191,30 @@ def test_busy_port_8000_falls_back_to_a_free_one(shipped_predictor, tmp_path):
     finally:
         if holder is not None:
             holder.close()
+
+
+@pytest.mark.pty
+@pytest.mark.slow
+def test_menu_option_in_a_real_terminal(tmp_path, tiny_model):
+    """The real menu in a pseudo-terminal: "Open in the browser" serves; leaving the menu stops the server."""
+    pexpect = pytest.importorskip("pexpect")
+    (tmp_path / "menu_data").mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "NO_COLOR")}
+    env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", ND_MENU_DIR=str(tmp_path / "menu_data"))
+    env.update(ND_OUTPUTS_DIR=str(tmp_path / "outputs"), ND_MODEL=str(tiny_model))
+    child = pexpect.spawn(
+        sys.executable, ["number_detector.py"], cwd=str(PROJECT_ROOT), env=env, dimensions=(40, 200), encoding="utf-8"
+    )
+    try:
+        child.expect("Exit", timeout=30)
+        child.send("\x1b[A" * 2 + "\r")  # up from Explain wraps to Exit, then Open in the browser
+        child.expect(r"The page is at (http://127\.0\.0\.1:\d+/)", timeout=60)
+        url = child.match.group(1)
+        assert get_json(url + "api/health")["file"] == tiny_model.name
+        child.expect("Exit", timeout=10)
+        child.sendcontrol("c")  # Ctrl-C at the main menu leaves it, as Exit does
+        child.expect(pexpect.EOF, timeout=30)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0 and "Traceback" not in child.before
+    assert refuses(url + "api/health")
