@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench fuzz train evaluate clean-venv
+.PHONY: run test test-browser lint bench fuzz train evaluate clean-venv
 
 run: $(VENV)/.runtime-installed
 	$(PY) number_detector.py
@@ -12,7 +12,24 @@ run: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing on purpose"; exit 1; fi; \
+	if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+		echo "make test: the browser tests were skipped (chromium not installed): run make test-browser"; fi; \
 	exit $$rc
+
+# The browser page in headless Chromium: Debian's chromium and chromium-driver, installed
+# with apt when missing (as root, or through sudo), then only the tests marked `browser`.
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+test-browser: $(VENV)/.dev-installed
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+		echo "make test-browser: installing chromium and chromium-driver with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null || exit 1; \
+	fi; \
+	[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { echo "make test-browser: no $(CHROMIUM) after installing"; exit 1; }
+	$(PY) -m pytest -m browser
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

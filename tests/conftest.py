@@ -54,6 +54,52 @@ def blobs_picture(width: int = 160, height: int = 80) -> np.ndarray:
     return np.asarray(img)
 
 
+def pad_drawing(kind: str, dark_on_light: bool = False) -> bytes:
+    """A 280x280 PNG as the browser page's pad sends it: "1" a vertical bar, "0" a ring, 22 px brush."""
+    import io
+
+    ink, paper = (0, 255) if dark_on_light else (255, 0)
+    img = Image.new("RGBA", (280, 280), (paper, paper, paper, 255))
+    draw = ImageDraw.Draw(img)
+    if kind == "1":
+        draw.line([(140, 50), (140, 230)], fill=(ink, ink, ink, 255), width=22)
+    else:
+        draw.ellipse((80, 45, 200, 235), outline=(ink, ink, ink, 255), width=22)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def number_photo(number: str = "170", size: tuple[int, int] = (900, 400), fmt: str = "JPEG") -> bytes:
+    """An encoded grey photo of a number in dark strokes on paper ("1", "7", "0" only), blurred and noisy.
+
+    The digits sit 230 px apart from x = 140 at 900 px wide (scaled with ``size``).
+    """
+    import io
+
+    from PIL import ImageFilter
+
+    w, h = size
+    img = Image.new("L", (w, h), 215)
+    draw = ImageDraw.Draw(img)
+    sx, sy = w / 900, h / 400
+    width = int(26 * sy)
+    strokes = {
+        "1": lambda x: draw.line([(x + 60 * sx, 90 * sy), (x + 60 * sx, 310 * sy)], fill=35, width=width),
+        "7": lambda x: draw.line(
+            [(x, 95 * sy), (x + 140 * sx, 95 * sy), (x + 45 * sx, 310 * sy)], fill=35, width=width, joint="curve"
+        ),
+        "0": lambda x: draw.ellipse((x, 90 * sy, x + 140 * sx, 310 * sy), outline=35, width=width),
+    }
+    for i, digit in enumerate(number):
+        strokes[digit](140 * sx + i * 230 * sx)
+    arr = np.asarray(img.filter(ImageFilter.GaussianBlur(1.5)), dtype=float)
+    arr = np.clip(arr + np.random.default_rng(0).normal(0, 6, arr.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.merge("RGB", [Image.fromarray(arr)] * 3).save(buf, format=fmt, quality=90)
+    return buf.getvalue()
+
+
 def pixel_csv(path: Path, images: np.ndarray, labels: list[int] | None = None) -> Path:
     """Write a Kaggle-layout CSV (``label,pixel0..pixel783``; no label column when labels is None)."""
     flat = images.reshape(len(images), -1).astype(int)

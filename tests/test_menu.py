@@ -352,6 +352,7 @@ def test_options_are_in_the_documented_order():
         "Display selected image",
         "Draw a digit",
         "Recognize everything in menu_data",
+        "Open in the browser",
         "Exit",
     ]
 
