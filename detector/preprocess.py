@@ -173,7 +173,7 @@ def digit_ink(gray: np.ndarray, config: ModelConfig | None = None) -> np.ndarray
     return out if np.isfinite(out).all() else np.nan_to_num(out, nan=0.0)
 
 
-def _checked_gray(gray) -> np.ndarray:
+def _checked_gray(gray: np.ndarray) -> np.ndarray:
     """Return a 2-D real array without NaN or inf (replaced by 0, 1 and 0) for :func:`digit_ink`."""
     arr = checked_pixels(gray)
     if arr.ndim != 2:

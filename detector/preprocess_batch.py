@@ -46,6 +46,12 @@ def prepare_batch(images: np.ndarray, config: ModelConfig | None = None) -> tupl
         return out, found
     ink = _ink_stack(_gray_stack(images), config)
     boxes, found = _box_stack(ink)
+    _fit_stack(out, ink, boxes, found, config)
+    return out, found
+
+
+def _fit_stack(out: np.ndarray, ink: np.ndarray, boxes: np.ndarray, found: np.ndarray, config: ModelConfig) -> None:
+    """:func:`fit_to_canvas` of every found crop into ``out``, crops of one shape resized together."""
     groups: dict[tuple[int, int], list[int]] = {}
     for i in np.flatnonzero(found):
         groups.setdefault((int(boxes[i, 3]), int(boxes[i, 2])), []).append(int(i))
@@ -56,7 +62,6 @@ def prepare_batch(images: np.ndarray, config: ModelConfig | None = None) -> tupl
             out[index] = [fit_to_canvas(crop, config) for crop in crops]
         else:
             _place_stack(out, np.asarray(index), patch)
-    return out, found
 
 
 def _checked_batch(images: object) -> np.ndarray:

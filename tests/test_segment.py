@@ -13,7 +13,9 @@ from scipy import ndimage
 import detector.segment
 from detector.preprocess import dark_on_light
 from detector.segment import DigitCrop, SegmentParams, find_digits, find_digits_both_ways
+from detector.segment.blobs import Blob, drop_holes
 from detector.segment.ink import otsu
+from detector.segment.lines import drop_tall
 from detector.segment.rules import long_runs
 
 
@@ -218,9 +220,6 @@ def test_frame_around_the_number_is_not_a_digit():
 
 
 def test_frame_sides_taller_than_the_digits_are_dropped():
-    from detector.segment.blobs import Blob
-    from detector.segment.lines import drop_tall
-
     def bar(x: int, h: int) -> Blob:
         return Blob(0, x, h, x + 8, np.ones((h, 8), dtype=bool))
 
@@ -233,8 +232,6 @@ def test_frame_sides_taller_than_the_digits_are_dropped():
 
 def test_counters_inside_a_solid_shape_are_holes():
     """Read in the wrong polarity, a sign's body is solid ink and the loops of an 8 are blobs in it."""
-    from detector.segment.blobs import Blob, drop_holes
-
     body = np.ones((90, 300), dtype=bool)
     body[20:40, 100:120] = body[50:70, 100:120] = False
     host = Blob(0, 0, 90, 300, body)
