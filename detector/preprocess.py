@@ -108,14 +108,16 @@ def dark_on_light(gray: np.ndarray, strategy: Literal["border", "page"] = "borde
         >>> dark_on_light(page), dark_on_light(1 - page)
         (True, False)
     """
-    if strategy == "page":
-        sample = every_other(gray)
-        lo, hi = np.percentile(sample, [1, 99])
-        paper = (float(np.median(ring(gray, max(1, min(gray.shape) // 20)))) + float(np.median(sample))) / 2
-        return bool(paper > (lo + hi) / 2)
-    lo, hi = np.percentile(gray, [1, 99], axis=(-2, -1))
-    light = np.median(ring(gray), axis=-1) > (lo + hi) / 2
-    return bool(light) if light.ndim == 0 else light
+    if strategy == "border":
+        lo, hi = np.percentile(gray, [1, 99], axis=(-2, -1))
+        light = np.median(ring(gray), axis=-1) > (lo + hi) / 2
+        return bool(light) if light.ndim == 0 else light
+    if strategy != "page":
+        raise ValueError(f"strategy must be 'border' or 'page', not {strategy!r}")
+    sample = every_other(gray)
+    lo, hi = np.percentile(sample, [1, 99])
+    paper = (float(np.median(ring(gray, max(1, min(gray.shape) // 20)))) + float(np.median(sample))) / 2
+    return bool(paper > (lo + hi) / 2)
 
 
 def resize(image: np.ndarray, shape: tuple[int, int], resample: str = "bilinear") -> np.ndarray:

@@ -142,6 +142,8 @@ def test_page_polarity_is_not_fooled_by_large_bold_digits():
     page = to_gray(draw_seven(size=200, width=40))
     assert dark_on_light(page, "page") is True and dark_on_light(page) is True
     assert dark_on_light(1 - page, "page") is False
+    with pytest.raises(ValueError, match="strategy"):
+        dark_on_light(page, "middle")
 
 
 @pytest.mark.parametrize("resample", ["bilinear", "box", "nearest"])
