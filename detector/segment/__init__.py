@@ -107,8 +107,9 @@ def _find(
 ) -> list[DigitCrop]:
     """The digits of a working copy, boxes in the pixels of a picture of ``shape``."""
     ink = page_ink(work, dark_ink, params=params)
+    mask = remove_rules(ink_mask(ink, params=params), params=params)
     crops = []
-    for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink, params=params), params=params), params)):
+    for index, line in enumerate(_lines(ink, mask, params)):
         crops.extend(DigitCrop(_cut(ink, blob, params), _box(blob, scale, shape), index) for blob in line)
     return crops
 
