@@ -152,6 +152,12 @@ def _same_config(described: dict, actual: dict) -> bool:
             return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
         return a == b
 
+    from detector.config import ModelConfig
+
+    try:  # metrics written before a field existed describe it by its default, as the checkpoint does
+        described = ModelConfig.from_dict(described).to_dict()
+    except (TypeError, ValueError):
+        return False
     return described.keys() == actual.keys() and all(same(described[k], actual[k]) for k in actual)
 
 
