@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+from detector.paths import DATA_DIR, DEFAULT_CHECKPOINT, PROJECT_ROOT
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.train import TrainConfig, load_datasets
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint to calibrate (rewritten)")
+    p.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint to calibrate (rewritten)")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
     p.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
     p.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same split)")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.paths import DATA_DIR, DEFAULT_MODEL, PROJECT_ROOT
+from detector.paths import DATA_DIR, DEFAULT_CHECKPOINT, PROJECT_ROOT
 from detector.preprocess import normalize
 from detector.preprocess_batch import prepare_batch
 
@@ -61,7 +61,7 @@ def evaluate_raw(model, config, raw: np.ndarray, labels: np.ndarray) -> dict:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".cache")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "outputs" / "confusion_matrix.png")

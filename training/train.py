@@ -202,6 +202,7 @@ def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
     from training import data
     from training.calibrate import calibrate
     from training.evaluate import evaluate_raw
+    from training.export import export_checkpoint
     from training.plots import save_confusion, save_curves
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
@@ -239,6 +240,8 @@ def run(cfg: TrainConfig, progress=None, on_epoch=None) -> dict:
     meta = {k: metrics[k] for k in ("best_val_acc", "parameters", "mflops_per_image") if k in metrics}
     meta.update({k: metrics[k] for k in ("test_accuracy", "inverted_test_accuracy") if k in metrics})
     save_checkpoint(cfg.out_dir / "number_detector.pt", model, config, meta)
+    # The .onnx that recognition runs, verified against torch on MNIST test digits (training/export.py).
+    metrics["export"] = export_checkpoint(cfg.out_dir / "number_detector.pt", None, cfg.data_dir, cfg.cache_dir)
     save_curves(history, cfg.out_dir)
     _write_json(cfg.out_dir / "metrics.json", metrics)
     return metrics
