@@ -116,7 +116,11 @@ def test_benchmark_parts_run_on_tiny_inputs(tmp_path, tiny_model):
     stages = speed.csv_stages(predictor, csv)
     assert set(stages) == {"parse", "prepare", "model"} and all(v >= 0 for v in stages.values())
     assert speed.median_of(speed.timed(lambda: list(predictor.read_path(photo))), 2) > 0
-    assert "cores" in speed.machine()
+    assert "cores" in speed.machine() and "onnxruntime" in speed.machine()
+    rates = speed.model_rates(tiny_model, 1, batch=8)
+    assert set(rates) == {f"batch {b}, {t} thread(s)" for b in (8, 1) for t in (1, 2)}
+    assert all(v > 0 for v in rates.values())
+    assert 18 < speed.model_mflops(tiny_model) < 19  # counted on the network: the tiny model has no figure
 
 
 def test_benchmark_table_renders():
@@ -130,6 +134,8 @@ def test_benchmark_table_renders():
 @pytest.mark.pty
 def test_benchmark_sees_the_menu_in_a_pseudo_terminal(tmp_path, tiny_model):
     assert speed.menu_launch_seconds(tiny_model, tmp_path) > 0
+    Image.fromarray(digit_picture()).save(tmp_path / "digit.png")
+    assert 0 < speed.menu_first_recognition_seconds(tiny_model, tmp_path, after=0.2) < 30
 
 
 def modules_after(code: str) -> set[str]:
