@@ -16,8 +16,11 @@ ENV PYTHONUNBUFFERED=1 \
 WORKDIR /app
 
 # The runtime set only, at its requirements.txt pins: the one place versions are written.
+# The packages' own test suites (about 100 MB) are not needed to run them.
 COPY requirements.txt ./
-RUN pip install -r requirements.txt
+RUN pip install -r requirements.txt \
+ && site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+ && find "$site" -mindepth 2 -maxdepth 3 -type d -name tests -prune -exec rm -rf {} +
 
 # The code and the model belong to root (read-only for the app user); the two mount
 # points are the app user's, so a named volume or an empty folder works as it is.
