@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--install", action="store_true", help="also time fresh installs (one run each)")
     args = parser.parse_args(argv)
     repeat, rows = (min(args.repeat, 2), 2000) if args.quick else (max(1, args.repeat), 10_000)
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=120)  # a log file gets whole rows
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         model, note = ensure_model(args.model, Path(tmp))
         if note:
