@@ -34,7 +34,7 @@ class ModelLoader:
         """Return the Predictor, loading it if needed.
 
         Raises:
-            ModelError: The checkpoint is missing or unusable (the same error every time).
+            ModelError: The model file is missing or unusable (the same error every time).
         """
         with self._lock:
             if self._predictor is None and self._error is None:
