@@ -68,6 +68,7 @@ def session_options(threads: int = THREADS):
     """Options for a small CNN on a small CPU: few threads that do not spin, sequential nodes."""
     import onnxruntime as ort
 
+    ort.set_default_logger_severity(3)  # errors only: no warnings on stderr (e.g. an unwritable HOME in Docker)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

@@ -37,7 +37,8 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 say "wheels for requirements.txt, by the host's pip (its index and CA bundle)"
-"$PY" -m pip download -q --disable-pip-version-check --only-binary=:all: -r requirements.txt -d "$WORK/wheels"
+"$PY" -m pip download -q --disable-pip-version-check --only-binary=:all: -r requirements.txt -d "$WORK/wheels" \
+  2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 "$PY" -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/wheels" >"$WORK/http.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true' EXIT
@@ -50,6 +51,7 @@ if ! docker image inspect "$BASE_TAG" >/dev/null 2>&1; then
       bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/debootstrap.log"
   fi
   say "docker import $BASE_TAG"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/{doc,man,locale}/*
   tar -C "$rootfs" -c . | docker import --change 'ENV LANG=C.UTF-8' - nd-test-rootfs:bookworm >/dev/null
   docker build -q -t "$BASE_TAG" - >/dev/null <<EOF
 FROM nd-test-rootfs:bookworm
