@@ -44,7 +44,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
-	@echo "Installing the runtime packages into $(VENV) (first run only, about 30 s)..."
+	@echo "Installing the runtime packages into $(VENV) (first run only, about a minute)..."
 	$(PIP) -r requirements.txt
 	touch $@
 
