@@ -18,8 +18,8 @@ test: $(VENV)/.dev-installed
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing on purpose"; exit 1; fi; \
 	exit $$rc
 
-test-docker:
-	tests/docker/run.sh
+test-docker: $(VENV)/.dev-installed
+	PY=$(PY) tests/docker/run.sh
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
