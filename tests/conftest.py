@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
+def tiny_checkpoint(tmp_path_factory) -> Path:
     """Save an untrained DigitNet checkpoint (random weights, fixed seed) and return its path."""
     import torch
 
@@ -22,6 +22,18 @@ def tiny_model(tmp_path_factory) -> Path:
     config = ModelConfig()
     path = tmp_path_factory.mktemp("model") / "tiny.pt"
     return save_checkpoint(path, DigitNet(config).eval(), config, {"note": "random weights for tests"})
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_checkpoint) -> Path:
+    """The untrained checkpoint exported to ``tiny.onnx`` (verified on random pixels): what recognition loads."""
+    from detector.checkpoint import load_checkpoint
+    from training.export import export_model
+
+    model, config, meta = load_checkpoint(tiny_checkpoint)
+    path = tiny_checkpoint.with_suffix(".onnx")
+    export_model(model, config, path, meta)
+    return path
 
 
 @pytest.fixture(scope="session")

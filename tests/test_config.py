@@ -9,7 +9,7 @@ from detector.checkpoint import load_checkpoint
 from detector.config import ModelConfig
 from detector.errors import ModelError
 from detector.model import DigitNet
-from detector.paths import DEFAULT_MODEL
+from detector.paths import DEFAULT_CHECKPOINT
 
 PREPROCESSING = {"input_size": 28, "digit_box": 20, "ink_margin": 0.15, "min_digit_contrast": 0.08}
 
@@ -26,9 +26,9 @@ def test_a_checkpoint_older_than_the_preprocessing_fields_loads_with_todays_valu
     assert {k: getattr(config, k) for k in PREPROCESSING} == PREPROCESSING
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="no shipped model")
+@pytest.mark.skipif(not DEFAULT_CHECKPOINT.exists(), reason="no shipped model")
 def test_the_shipped_checkpoint_reads_with_the_preprocessing_it_was_trained_with():
-    raw = torch.load(DEFAULT_MODEL, map_location="cpu", weights_only=True)["config"]
+    raw = torch.load(DEFAULT_CHECKPOINT, map_location="cpu", weights_only=True)["config"]
     config = ModelConfig.from_dict(raw)
     assert {k: getattr(config, k) for k in PREPROCESSING} == PREPROCESSING
 

@@ -171,7 +171,7 @@ def test_menu_option_serves_once_and_stops_with_the_menu(tmp_path, tiny_model, m
     out = io.StringIO()
     ask = Checking("browser", "browser", "exit")
     code = run_menu(Console(file=out, width=200), ask, tmp_path, tmp_path, tiny_model)
-    assert code == 0 and len(started) == 1 and urls == ["tiny.pt", "tiny.pt"]
+    assert code == 0 and len(started) == 1 and urls == [tiny_model.name, tiny_model.name]
     text = out.getvalue()
     assert text.count(f"The page is at {started[0].url} (open it in a browser") == 2
     assert refuses(started[0].url)

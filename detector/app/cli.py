@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image, pixel CSV or folder")
     p.add_argument("--json", action="store_true", help="print JSON Lines instead of text")
-    p.add_argument("--model", type=Path, default=None, help="checkpoint to use (default: models/number_detector.pt)")
+    p.add_argument("--model", type=Path, default=None, help="the .onnx model (default: models/number_detector.onnx)")
     p.add_argument(
         "--annotate", type=Path, default=None, metavar="DIR", help="write each image with its boxes into DIR"
     )

@@ -245,7 +245,7 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
         ask: Prompt layer with ``select``/``text``/``path`` (default: questionary; needs a terminal).
         menu_dir: Folder of inputs (default: $ND_MENU_DIR or menu_data/).
         outputs_dir: Folder for saved results (default: $ND_OUTPUTS_DIR or outputs/).
-        model_path: Checkpoint (default: $ND_MODEL or models/number_detector.pt).
+        model_path: Model file, .onnx (default: $ND_MODEL or models/number_detector.onnx).
         debug: Let unexpected errors raise (with their traceback) instead of one line.
 
     Returns:
