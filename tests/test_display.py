@@ -46,7 +46,7 @@ def test_annotate_scales_boxes_from_source_pixels():
 
 def test_caption_text():
     reading = Reading("a.png", digits=(DigitResult(7, 0.98, (0.0,) * 10, (0, 0, 5, 5)),))
-    assert annotate.caption(reading) == "Predicted: 7 (98%)"
+    assert annotate.caption(reading) == "Predicted: 7 (98.0%)"
     assert annotate.caption(Reading("a.png")) == "No digit found"
 
 

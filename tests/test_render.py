@@ -54,7 +54,12 @@ def test_multi_digit_reading_has_a_row_per_digit():
     reading = Reading("n.png", digits=(digit(4, 0.99, (5, 6, 20, 30)), digit(2, 0.6, (40, 6, 18, 30))))
     out = text_of(reading_panel(reading))
     assert "Number: 42" in out
-    assert "x5 y6 20x30" in out and "x40 y6 18x30" in out
+    header = next(line for line in out.splitlines() if line.startswith("│ #"))
+    assert header.split()[1:] == ["#", "digit", "confidence", "x", "y", "w", "h", "│"][1:]
+    assert [line.split()[-5:-1] for line in out.splitlines() if "%" in line and "Number" not in line] == [
+        ["5", "6", "20", "30"],
+        ["40", "6", "18", "30"],
+    ]
     assert "◀" not in out  # no bars for multi-digit pictures
     low_rows = [line for line in out.splitlines() if "60.0%" in line and "Number" not in line]
     assert len(low_rows) == 1 and "low" in low_rows[0]
@@ -87,7 +92,7 @@ def test_results_table_accuracy_and_limit():
     assert total == 50 and right == sum(1 for i in range(50) if i % 3 or i % 10 == 1)
     out = text_of(results_view(readings, limit=10))
     assert f"accuracy {right}/50 = {right / 50:.1%}" in out
-    assert "first 10 shown" in out
+    assert "10 shown: errors, unsure readings and new files (bold) first" in " ".join(out.split())
     assert out.count("d.csv") == 10
 
 
