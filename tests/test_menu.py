@@ -434,3 +434,94 @@ def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_mod
     assert (menu_dir / "drawing-001.png").is_file()
     assert "Saved" in out and "drawing-001.png" in out
     assert "Loaded drawing-001.png" in out and ask.defaults[-1] == "recognize"
+
+
+def test_the_cursor_follows_the_work(tmp_path, menu_dir, tiny_model):
+    answers = [sel("recognize"), sel("explain"), sel("load"), sel("seven.png"), sel("explain"), sel("display")]
+    _, _, ask = run(tmp_path, menu_dir, tiny_model, *answers, sel("exit"))
+    main = [d for (kind, message), d in zip(ask.asked, ask.defaults, strict=False) if "Number Detector" in message]
+    # start: Explain; after "nothing loaded yet": Load image; after Explain with nothing loaded: Load image;
+    # after Load image: Start recognition; after Explain with something loaded: Start recognition.
+    assert main[:5] == ["explain", "load", "load", "recognize", "recognize"]
+
+
+def test_backing_out_is_the_same_at_every_prompt(tmp_path, menu_dir, tiny_model):
+    """None is what the real prompts answer for Ctrl-C, Ctrl-D and Escape: back at every sub-prompt."""
+    answers = [sel("load"), sel(None), sel("load"), sel("Other"), ("path", None), sel("load"), sel("rows.csv")]
+    answers += [("text", None), sel(None)]
+    code, out, ask = run(tmp_path, menu_dir, tiny_model, *answers)
+    main = [message for _, message in ask.asked if message.startswith("Number Detector")]
+    assert code == 0 and len(main) == 4 and out.rstrip().endswith("Bye.")  # back three times, then quit
+
+
+def test_menu_names_the_real_folder_and_saves_the_table_after_it(tmp_path, tiny_model, menu_dir):
+    photos = tmp_path / "holiday_photos"
+    menu_dir.rename(photos)
+    captured = {}
+
+    class Peek(Scripted):
+        def select(self, message, choices, default=None):
+            captured.setdefault(message, choices)
+            return super().select(message, choices, default)
+
+    out = io.StringIO()
+    run_menu(Console(file=out, width=100), Peek(sel("batch"), sel("exit")), photos, tmp_path / "outputs", tiny_model)
+    titles = [t for t, _ in captured["Number Detector (nothing loaded)"]]
+    assert "Recognize everything in holiday_photos" in titles
+    assert [p.name for p in (tmp_path / "outputs").iterdir()] == ["holiday_photos-results.csv"]
+
+
+def test_a_missing_nd_model_is_said_at_start(tmp_path, menu_dir, monkeypatch):
+    missing = tmp_path / "gone.onnx"
+    monkeypatch.setenv("ND_MODEL", str(missing))
+    out = io.StringIO()
+    ask = Scripted(sel("exit"))
+    run_menu(Console(file=out, width=200), ask, menu_dir, tmp_path / "o")
+    first = out.getvalue().splitlines()[0]
+    assert first.startswith("ND_MODEL points to a missing file: ") and str(missing) in first
+
+
+def test_fifty_columns_menu_lines_fit_and_cut_names_stay_distinct(tmp_path, menu_dir, tiny_model, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    for n in (1534, 1535):
+        (menu_dir / f"handwritten_note_on_shaded_paper_{n}.png").write_bytes((menu_dir / "seven.png").read_bytes())
+    captured = {}
+
+    class Peek(Scripted):
+        def select(self, message, choices, default=None):
+            captured.setdefault(message, (message, choices))
+            return super().select(message, choices, default)
+
+    answers = [sel("load"), sel("handwritten_note_on_shaded_paper_1534.png"), sel("recognize"), sel("batch")]
+    ask = Peek(*answers, sel("exit"))
+    out = io.StringIO()
+    run_menu(Console(file=out, width=50), ask, menu_dir, tmp_path / "o", tiny_model)
+    for message, choices in captured.values():
+        assert len(message) <= 50 - 20 and all(len(t) <= 46 for t, _ in choices)  # with the pointer and hint
+        titles = [t for t, _ in choices]
+        assert len(set(titles)) == len(titles)  # cut names still tell the files apart
+    assert any("1534" in t for t, _ in captured["Load which file?"][1])
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 50
+    assert sum("1534" in line for line in lines) >= 1 and sum("1535" in line for line in lines) >= 1
+
+
+def test_saved_drawing_is_named_after_its_digit_only_when_confirmed(tmp_path, menu_dir, tiny_model, monkeypatch):
+    from detector.app import draw, window
+
+    def fake_window(predictor, save_dir, on_save):  # a user saves one drawing that reads as 4
+        path = save_dir / "drawing-001.png"
+        path.write_bytes((menu_dir / "seven.png").read_bytes())
+        on_save((path, "4"))
+        return [path]
+
+    monkeypatch.setattr(window, "has_display", lambda: True)
+    monkeypatch.setattr(draw, "run_draw", fake_window)
+    _, out, ask = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Back"), sel("exit"))
+    assert (menu_dir / "drawing-001.png").is_file() and "Loaded" not in out
+    assert ask.defaults[1] == "named"  # the cursor offers the confirmation first
+    (menu_dir / "drawing-001.png").unlink()
+    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Load it as a 4"), sel("exit"))
+    assert (menu_dir / "drawing-001_4.png").is_file() and not (menu_dir / "drawing-001.png").exists()
+    assert "Loaded drawing-001_4.png" in out
