@@ -175,7 +175,7 @@ def test_labels_of_close_digits_never_overlap():
     spots = annotate.place_labels(boxes, sizes, (200, 120))
     rects = [(x, y, w, h) for (x, y), (w, h) in zip(spots, sizes, strict=True)]
     for i, a in enumerate(rects):
-        assert 0 <= a[0] and a[0] + a[2] < 200 and 0 <= a[1] and a[1] + a[3] < 120
+        assert a[0] >= 0 and a[0] + a[2] < 200 and a[1] >= 0 and a[1] + a[3] < 120
         assert not any(annotate._overlap(a, b) for b in rects[i + 1 :])
     assert annotate.label_size([(0, 0, 12, 20)], 600) < annotate.label_size([(0, 0, 80, 90)], 600)
 

@@ -94,7 +94,9 @@ def test_the_pen_paints_at_once_and_the_model_runs_on_the_timer(pad):
         assert pad.pixels[round(100 + (i > 10) * (i - 10) * 6), round(100 + i * 3)] == 1.0  # painted at once
     assert pad.predictions == 0 and pad.stale  # the motion handler never ran the model
     assert pad.pixels[100, 130] == 1.0 and pad.pixels[160, 160] == 1.0  # the corner of the stroke is there
-    pad.tick()  # the timer fires
+    pad.tick()  # the timer fires: the model starts in the background
+    pad._job.join()
+    pad.tick()  # and the next tick shows its answer
     assert pad.predictions == 1 and not pad.stale
     pad.tick()  # nothing new drawn: no prediction
     assert pad.predictions == 1

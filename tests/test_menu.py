@@ -409,7 +409,7 @@ def test_a_window_killed_from_outside_is_one_line_and_the_menu_goes_on(tmp_path,
     answers = (sel("load"), sel("seven.png"), sel("display"), sel("explain"), sel("exit"))
     code, out, _ = run(tmp_path, menu_dir, tiny_model, *answers)
     flat = " ".join(out.split())
-    assert code == 0 and "the window was closed from outside (X connection to :99 broken" in flat
+    assert code == 0 and "The window was closed from outside (X connection to :99 broken)" in flat
     assert "the menu carries on" in flat and "How it works" in out
 
 

@@ -8,6 +8,7 @@ import re
 import sys
 
 import pytest
+
 from detector.paths import PROJECT_ROOT
 from tests.conftest import digit_picture, pixel_csv
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class DrawPad:
         self.saved: list[Path] = []
         self.predictions = 0
         self.stale = False  # painted since the last prediction
+        self._job: threading.Thread | None = None  # a prediction running in the background
+        self._pending = Reading("drawing")
         self._last: tuple[float, float] | None = None
         self.fig = figure if figure is not None else _new_figure()
         self.timer = self.fig.canvas.new_timer(interval=PREDICT_EVERY_MS)
@@ -125,11 +128,23 @@ class DrawPad:
             self.timer.start()
 
     def tick(self) -> None:
-        """Timer: predict when the drawing changed since the last prediction."""
-        if self.stale:
-            self.predict()
-        if self._last is None:
+        """Timer: show a finished background prediction; start one when the drawing changed.
+
+        The model runs in a thread (torch and numpy release the GIL), so the window keeps
+        taking motion events while it thinks and a quick stroke keeps its corners.
+        """
+        if self._job is not None and not self._job.is_alive():
+            self._job = None
+            self._apply(self._pending)
+        if self._job is None and self.stale:
+            self.stale = False
+            self._job = threading.Thread(target=self._predict_into, args=(self.pixels.copy(),), daemon=True)
+            self._job.start()
+        if self._last is None and self._job is None and not self.stale:
             self.timer.stop()
+
+    def _predict_into(self, pixels: np.ndarray) -> None:
+        self._pending = self._read(pixels)
 
     def on_release(self, event) -> None:
         """End the stroke (pen up) and predict."""
@@ -139,21 +154,34 @@ class DrawPad:
             self.predict()
 
     def stroke(self, p0: tuple[float, float], p1: tuple[float, float]) -> None:
-        """Paint a segment with the brush and refresh the canvas."""
+        """Paint a segment with the brush and refresh the canvas (only the drawing, when the backend can)."""
         paint_segment(self.pixels, p0, p1, BRUSH)
         self.image.set_data(self.pixels)
-        self.fig.canvas.draw_idle()
+        canvas = self.fig.canvas
+        try:  # the image covers its axes: redraw just it, not the whole figure, so the pen keeps up
+            self.ax_draw.draw_artist(self.image)
+            canvas.blit(self.ax_draw.bbox)
+        except Exception:  # no renderer yet, or a backend without blitting: a full redraw soon
+            canvas.draw_idle()
 
     def predict(self) -> Reading:
-        """Read the drawing exactly like a file and update the bars."""
+        """Read the drawing exactly like a file, now, and update the bars."""
+        if self._job is not None:
+            self._job.join()
+            self._job = None
         self.stale = False
-        if self.pixels.max() <= 0:
-            self.reading = Reading("drawing")
-        else:
-            self.reading = self.predictor.read_array(self.pixels.copy(), source="drawing")
-        self.predictions += 1
-        self._show(shown_probabilities(self.reading))
+        self._apply(self._read(self.pixels.copy()))
         return self.reading
+
+    def _read(self, pixels: np.ndarray) -> Reading:
+        if pixels.max() <= 0:
+            return Reading("drawing")
+        return self.predictor.read_array(pixels, source="drawing")
+
+    def _apply(self, reading: Reading) -> None:
+        self.reading = reading
+        self.predictions += 1
+        self._show(shown_probabilities(reading))
 
     def _show(self, probs: np.ndarray) -> None:
         top = int(probs.argmax()) if probs.max() > 0 else -1
@@ -237,6 +265,9 @@ def run_draw(predictor, save_dir: Path, on_save: Callable[[tuple[Path, str]], No
     """
     import matplotlib.pyplot as plt
 
+    warm = np.zeros((SIZE, SIZE), dtype=np.float32)
+    paint_segment(warm, (140, 60), (140, 220), BRUSH)
+    predictor.read_array(warm, source="warm-up")  # the first run is slow; not while the pen is down
     pad = DrawPad(predictor, save_dir, on_save=on_save)
     plt.show()
     # A window killed from outside (xkill, a crashed window manager) leaves the GUI toolkit

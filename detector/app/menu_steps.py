@@ -148,7 +148,7 @@ def draw_and_offer(ask: Prompts, say: Say, predictor, folder: Path, apart: bool 
     path, number = result.sent[-1]
     say(f"Saved {path}; it reads as {number or 'no digit'}.", "info")
     named = f"{path.stem}_{number}{path.suffix}"
-    choices = [(f"Load it as a {number} (renamed {named}: the number is the last part of a name)", "named")]
+    choices = [(f"Load it as a {number} (renamed {named})", "named")]
     choices = (choices if number and " " not in number else []) + [("Load it as it is", "load"), ("Back", "back")]
     answer = ask.select(f"Load {path.name}?", choices, default=choices[0][1])
     if answer == "named":

@@ -143,7 +143,7 @@ def digit_rows(reading: Reading) -> Table:
     for i, d in enumerate(reading.digits, start=1):
         flag = "low" if d.confidence < reading.threshold else ""
         table.add_row(str(i), str(d.digit), percent(d.confidence), Text(flag, style="yellow"), *map(str, d.box))
-    table.caption = "box: x, y from the top left, w × h (pixels)"
+    table.caption = "x, y: top left corner; w × h in pixels"
     table.caption_justify = "left"
     return table
 

@@ -108,6 +108,8 @@ def _collect(receive, result: ChildResult) -> None:
 
 def _child(send, stderr_fd: int, target: Callable, args: tuple) -> None:
     os.dup2(stderr_fd, 2)  # the toolkit's dying words go to the parent, not over the menu
+    if "torch" in sys.modules:  # OpenMP's thread pool does not survive fork: one thread (a drawing is small)
+        sys.modules["torch"].set_num_threads(1)
     try:
         value = target(lambda v: send.send(("sent", v)), *args)
         send.send(("value", value))
@@ -119,9 +121,11 @@ def _child(send, stderr_fd: int, target: Callable, args: tuple) -> None:
 def _why(exitcode: int | None, stderr) -> str:
     stderr.seek(0)
     lines = [line.strip() for line in stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
-    broken = [line for line in lines if "X connection" in line or "X Window System error" in line]
-    if broken:
-        return f"the window was closed from outside ({broken[0].rstrip('.')})"
+    broken = [line for line in lines if "X connection" in line]  # xkill, xdotool windowkill
+    if broken:  # "X connection to :0 broken (explicit kill or server shutdown)."
+        return f"The window was closed from outside ({broken[0].split(' (')[0].rstrip('.')})"
+    if any("X Window System error" in line or "BadWindow" in line for line in lines):  # xdotool windowclose
+        return "The window was closed from outside (its X window was destroyed)"
     if exitcode is not None and exitcode < 0:
-        return f"the window process was stopped (signal {-exitcode})"
-    return f"the window ended unexpectedly ({lines[-1] if lines else f'exit status {exitcode}'})"
+        return f"The window's process was stopped (signal {-exitcode})"
+    return f"The window ended unexpectedly ({lines[-1] if lines else f'exit status {exitcode}'})"
