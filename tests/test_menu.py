@@ -498,7 +498,7 @@ def test_fifty_columns_menu_lines_fit_and_cut_names_stay_distinct(tmp_path, menu
     out = io.StringIO()
     run_menu(Console(file=out, width=50), ask, menu_dir, tmp_path / "o", tiny_model)
     for message, choices in captured.values():
-        assert len(message) <= 50 - 20 and all(len(t) <= 46 for t, _ in choices)  # with the pointer and hint
+        assert len(message) <= 50 - 18 and all(len(t) <= 46 for t, _ in choices)  # with the pointer and hint
         titles = [t for t, _ in choices]
         assert len(set(titles)) == len(titles)  # cut names still tell the files apart
     assert any("1534" in t for t, _ in captured["Load which file?"][1])

@@ -82,7 +82,7 @@ class Menu:
 
         s = self.selection
         loaded = "nothing loaded" if s is None else f"loaded: {describe_selection(s.path, s.row, s.label)}"
-        return shorten(f"Number Detector ({loaded})", self.console.width - 22)  # room for "(Use arrow keys)"
+        return shorten(f"Number Detector ({loaded})", self.console.width - 18)  # room for "(Use arrow keys)"
 
     def dispatch(self, choice: str) -> None:
         """Run one option; user-fixable errors and Ctrl-C become one line, and the menu goes on."""
@@ -140,9 +140,9 @@ class Menu:
     def do_load(self) -> None:
         """Pick a file from menu_data/ (or any path) and, for CSVs, a row."""
         files = self.ensure_menu_dir()
-        choices = listing.fit_choices([*listing.file_choices(files), ("Other file…", OTHER), ("Back", BACK)],
-                                    self.console.width)  # fmt: skip
-        choice = self.ask.select("Load which file?", choices)
+        entries = [*listing.file_choices(files), ("Other file…", OTHER), ("Back", BACK)]
+        message = "Load which file?"  # the answer is echoed after it: both on one line
+        choice = self.ask.select(message, listing.fit_choices(entries, self.console.width - len(message) - 1))
         if choice == OTHER:
             self.load_typed()
         elif choice not in (None, BACK):
@@ -250,7 +250,7 @@ class Menu:
         from detector.files import save_results_csv
 
         new = listing.changed_since_last_run(files, self.outputs_dir, self.results_stem())
-        limit = max(5, min(40, self.console.height - 8))  # the table's title stays on screen
+        limit = max(5, min(40, self.console.height - 18))  # title, header, summary and the menu stay on screen
         self.console.print(results_view(readings, limit, stopped, new, self.console.width))
         if stopped:
             self.say("Stopped with Ctrl-C: the table holds what was read so far.", "warn")

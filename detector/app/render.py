@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -53,23 +54,30 @@ def shorten(text: str, width: int) -> str:
 
 
 def shorten_distinct(titles: Sequence[str], width: int) -> list[str]:
-    """Shorten each title to ``width`` columns; titles that would become equal are cut in the middle instead.
+    """Shorten each title to ``width`` columns; titles that would become equal keep the part where they differ.
 
-    The middle cut keeps a name's end, where numbers and suffixes tell files apart
-    (``handwritten_…_note_1534.jpg``).
+    ``handwritten_note_1534.jpg  (7 KB)`` and ``handwritten_note_1535.jpg  (7 KB)`` become
+    ``hand…note_1534.jpg  (7 KB)`` and ``hand…note_1535.jpg  (7 KB)``.
     """
-    short = [shorten(t, width) for t in titles]
-    for i, t in enumerate(short):
-        if short.count(t) > 1 or (t != titles[i] and any(o.startswith(t[:-1]) for o in titles if o != titles[i])):
-            short[i] = _middle(titles[i], width)
+    cut = [shorten(t, width) for t in titles]
+    short = list(cut)
+    for i, t in enumerate(cut):
+        group = [titles[j] for j, o in enumerate(cut) if o == t]
+        if len(group) > 1:
+            short[i] = _around(titles[i], len(os.path.commonprefix(group)), width)
     return short
 
 
-def _middle(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text
-    head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+def _around(text: str, differs_at: int, width: int) -> str:
+    """Cut ``text`` to ``width`` columns keeping the characters around ``differs_at``."""
+    start = max(0, differs_at - 8)
+    tail = text[start:]
+    if start == 0 or len(text) <= width:
+        return shorten(text, width)
+    room = width - 1 - len(tail)
+    if room >= 4:
+        return text[:room] + "…" + tail
+    return text[:4] + "…" + tail[: max(1, width - 6)] + "…"
 
 
 def describe_selection(path: Path, row: int | None = None, label: int | str | None = None) -> str:
