@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from detector.app.preview import SHADES, image_preview
 from detector.app.render import (
-    SHADES,
     accuracy,
     describe_selection,
     explain_panel,
-    image_preview,
     probability_bars,
     reading_panel,
     results_table,

@@ -246,16 +246,7 @@ class Menu:
 
     def show_batch(self, readings: list, files: list[Path], stopped: bool) -> None:
         """Print the results (what matters first when they do not fit) and save them as CSV."""
-        from detector.app.render import results_view
-        from detector.files import save_results_csv
-
-        new = listing.changed_since_last_run(files, self.outputs_dir, self.results_stem())
-        limit = max(5, min(40, self.console.height - 18))  # title, header, summary and the menu stay on screen
-        self.console.print(results_view(readings, limit, stopped, new, self.console.width))
-        if stopped:
-            self.say("Stopped with Ctrl-C: the table holds what was read so far.", "warn")
-        if readings:
-            self.say(f"Saved the table to {save_results_csv(readings, self.outputs_dir, self.results_stem())}")
+        steps.batch_report(self.console, self.say, readings, files, self.outputs_dir, self.results_stem(), stopped)
 
     def results_stem(self) -> str:
         """The saved table's name: the folder read, then ``-results``."""

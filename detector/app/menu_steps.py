@@ -76,6 +76,23 @@ def read_all(console: Console, predictor, files: list[Path], readings: list) -> 
     return readings
 
 
+def batch_report(
+    console: Console, say: Say, readings: list, files: list[Path], outputs_dir: Path, stem: str, stopped: bool
+) -> None:
+    """Print the results table (what matters first when it does not fit) and save it as ``<stem>.csv``."""
+    from detector.app.menu_files import changed_since_last_run
+    from detector.app.render import results_view
+    from detector.files import save_results_csv
+
+    new = changed_since_last_run(files, outputs_dir, stem)
+    limit = max(5, min(40, console.height - 18))  # title, header, summary and the menu stay on screen
+    console.print(results_view(readings, limit, stopped, new, console.width))
+    if stopped:
+        say("Stopped with Ctrl-C: the table holds what was read so far.", "warn")
+    if readings:
+        say(f"Saved the table to {save_results_csv(readings, outputs_dir, stem)}", "info")
+
+
 def show_picture(
     console: Console, say: Say, reading: Reading, selection: Selection, outputs_dir: Path, apart: bool = True
 ) -> Path | None:
@@ -94,7 +111,8 @@ def show_picture(
     """
     from detector import annotate
     from detector.app import window
-    from detector.app.render import image_preview, notice
+    from detector.app.preview import image_preview
+    from detector.app.render import notice
     from detector.csvfile import load_pixels
     from detector.io import read_image
 

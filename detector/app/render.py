@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -17,7 +15,6 @@ from detector.results import LOW_CONFIDENCE, Reading, percent
 
 TABLE_LIMIT = 40  # rows shown in the terminal; the saved CSV holds them all
 BAR_WIDTH = 40  # probability bars; narrower terminals shrink them
-SHADES = " .:-=+*#%@"
 ERRORS_SHOWN = 5  # error lines listed under the results table
 
 
@@ -64,8 +61,16 @@ def shorten_distinct(titles: Sequence[str], width: int) -> list[str]:
     for i, t in enumerate(cut):
         group = [titles[j] for j, o in enumerate(cut) if o == t]
         if len(group) > 1:
-            short[i] = _around(titles[i], len(os.path.commonprefix(group)), width)
+            short[i] = _around(titles[i], _common_prefix(group), width)
     return short
+
+
+def _common_prefix(texts: list[str]) -> int:
+    """Length of the start all of ``texts`` share (characters, not path parts)."""
+    n = 0
+    while all(len(t) > n for t in texts) and len({t[n] for t in texts}) == 1:
+        n += 1
+    return n
 
 
 def _around(text: str, differs_at: int, width: int) -> str:
@@ -240,44 +245,3 @@ def results_summary(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopp
     if errors:
         parts.append(f"{errors} could not be read")
     return "; ".join(parts)
-
-
-def image_preview(pixels, max_cols: int = 56, max_rows: int = 20, color: bool = True) -> Text:
-    """Return a terminal picture of a grayscale image (0..1): two pixels per character cell.
-
-    With colour each cell is an upper half block whose foreground is the top pixel and
-    background the bottom one; without colour a character is chosen by brightness.
-    """
-    import numpy as np
-
-    small = _fit(pixels, max_cols, max_rows * 2)
-    if small.shape[0] % 2:
-        small = np.vstack([small, small[-1:]])
-    text = Text(no_wrap=True, overflow="crop")
-    for y in range(0, small.shape[0], 2):
-        if y:
-            text.append("\n")
-        for top, bottom in zip(small[y], small[y + 1], strict=True):
-            if color:
-                text.append("▀", style=Style(color=_rgb(top), bgcolor=_rgb(bottom)))
-            else:
-                text.append(SHADES[min(len(SHADES) - 1, int((top + bottom) / 2 * len(SHADES)))])
-    return text
-
-
-def _rgb(value: float) -> str:
-    v = round(min(1.0, max(0.0, float(value))) * 255)
-    return f"rgb({v},{v},{v})"
-
-
-def _fit(pixels, max_w: int, max_h: int):
-    """Resize so the image fits max_w x max_h cells, keeping its aspect ratio (area average)."""
-    import numpy as np
-    from PIL import Image
-
-    h, w = pixels.shape
-    factor = min(max_w / w, max_h / h)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    img = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.float32), mode="F")
-    resample = Image.BOX if factor < 1 else Image.NEAREST
-    return np.clip(np.asarray(img.resize(size, resample), dtype=np.float32), 0, 1)
