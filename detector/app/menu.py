@@ -81,8 +81,12 @@ class Menu:
         from detector.app.render import describe_selection, shorten
 
         s = self.selection
-        loaded = "nothing loaded" if s is None else f"loaded: {describe_selection(s.path, s.row, s.label)}"
-        return shorten(f"Number Detector ({loaded})", self.console.width - 18)  # room for "(Use arrow keys)"
+        width = self.console.width - 18  # room for " (Use arrow keys)"
+        if s is None:
+            return shorten("Number Detector (nothing loaded)", width)
+        name = describe_selection(s.path, s.row, s.label)
+        heading = f"Number Detector (loaded: {name})"
+        return heading if len(heading) <= width else shorten(f"Number Detector ({name})", width)
 
     def dispatch(self, choice: str) -> None:
         """Run one option; user-fixable errors and Ctrl-C become one line, and the menu goes on."""
