@@ -180,13 +180,13 @@ class Progress:
 
     def __init__(self, err: TextIO, total: int, clock=time.monotonic, every: float = 0.25, after: float = 1.0) -> None:
         self.err, self.total, self.clock, self.every, self.after = err, max(1, total), clock, every, after
-        self.count, self.start, self._drawn = 0, clock(), -every
+        self.count, self.start, self._drawn = 0, None, -every  # the clock starts at the first reading
         self.shown = False
 
     def line(self) -> str:
         """Return the progress text, e.g. ``1,200/10,000 read  3,400/s  about 3 s left``."""
-        elapsed = max(self.clock() - self.start, 1e-9)
-        rate = self.count / elapsed
+        elapsed = max(self.clock() - (self.start or 0.0), 1e-9)
+        rate = (self.count - 1) / elapsed if self.start is not None else 0.0
         left = (self.total - self.count) / rate if rate > 0 else None
         eta = "" if left is None else f"  about {left:,.0f} s left"
         return f"{self.count:,}/{self.total:,} read  {rate:,.0f}/s{eta}"
@@ -195,6 +195,8 @@ class Progress:
         """Count one reading and redraw at most every ``every`` seconds."""
         self.count += 1
         now = self.clock()
+        if self.start is None:  # not counting the model's loading and the files' listing
+            self.start = now
         if now - self.start >= self.after and now - self._drawn >= self.every:
             self._drawn = now
             self.err.write("\r\x1b[K" + self.line())
