@@ -20,7 +20,7 @@ from detector.app import menu_files as listing
 from detector.app import menu_steps as steps
 from detector.app.loader import ModelLoader
 from detector.app.menu_steps import Selection
-from detector.errors import DetectorError, InputError
+from detector.errors import DetectorError, ExitCode, InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,7 +68,7 @@ class Menu:
             self.next_choice = choice
             self.dispatch(choice)
         self.console.print("Bye.")
-        return 0
+        return ExitCode.OK
 
     def options(self) -> list[tuple[str, str]]:
         """Return the main menu's entries, naming the real folder and fitting the terminal."""
@@ -282,7 +282,7 @@ def run_menu(
 
     if ask is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         (console or Console(stderr=True)).print(NO_TERMINAL, markup=False, highlight=False, soft_wrap=True)
-        return 2
+        return ExitCode.USAGE
     from detector import paths
     from detector.app import prompts
 

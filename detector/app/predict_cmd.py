@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from detector.app.inputs import STDIN, Item, expand, printable, work_units
-from detector.errors import DetectorError
+from detector.errors import DetectorError, ExitCode
 from detector.results import Reading, percent
 
 HELP = """\
@@ -122,7 +122,7 @@ def run_predict(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
             progress.advance()
     if progress:
         progress.done()
-    return 1 if failed else 0
+    return ExitCode.FAILED if failed else ExitCode.OK
 
 
 def _wants_progress(args: argparse.Namespace, err: TextIO) -> bool:
