@@ -152,11 +152,15 @@ def crop_to_digits(pixels, reading: Reading, scale: float = 1.0, margin: float =
     return pixels[y0:y1, x0:x1] if x1 > x0 and y1 > y0 else pixels
 
 
-def draw_and_offer(ask: Prompts, say: Say, predictor, folder: Path, apart: bool = True) -> Path | None:
-    """Run the drawing window, then offer to load the last drawing saved; return the file to load."""
+def draw_and_offer(ask: Prompts, say: Say, model: Path, folder: Path, apart: bool = True) -> Path | None:
+    """Run the drawing window, then offer to load the last drawing saved; return the file to load.
+
+    The window's process loads its own copy of ``model``: a model runtime's thread pool
+    does not survive fork (the menu has checked already that the model loads).
+    """
     from detector.app import window
 
-    result = window.run_apart(_draw, predictor, folder, apart=apart)
+    result = window.run_apart(_draw, model, folder, apart=apart)
     if result.died:
         say(f"{result.died}; the menu carries on.", "warn")
     if not result.sent:
@@ -174,10 +178,11 @@ def draw_and_offer(ask: Prompts, say: Say, predictor, folder: Path, apart: bool 
     return path if answer == "load" else None
 
 
-def _draw(send, predictor, folder):
+def _draw(send, model: Path, folder: Path):
     from detector.app import draw
+    from detector.predict import Predictor
 
-    return draw.run_draw(predictor, folder, on_save=send)
+    return draw.run_draw(Predictor.load(model), folder, on_save=send)
 
 
 def rename_new(path: Path, name: str) -> Path:
