@@ -1,17 +1,42 @@
-"""The library's own exceptions: every error a user can cause is one of these."""
+"""The library's own exceptions: every error a user can cause is one of these.
+
+Each class carries the process exit status that the app's entry point returns for it
+(commitizen's pattern: the code lives on the exception, the mapping in one place).
+"""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of ``number_detector.py``, documented in ``predict --help``."""
+
+    OK = 0
+    FAILED = 1  # an input could not be read (the others were), or an unexpected error
+    USAGE = 2  # wrong arguments, or the menu started without a terminal
+    MODEL = 3  # the model could not be loaded: nothing was read
+    OUTPUT = 4  # a result file could not be written
+    INTERRUPTED = 130  # Ctrl-C in predict (128 + SIGINT, as shells report it)
 
 
 class DetectorError(Exception):
     """Base class: a problem the user can fix; ``str(err)`` is one line saying how."""
 
+    exit_code: ExitCode = ExitCode.FAILED
+
 
 class InputError(DetectorError):
     """An image, CSV or folder that cannot be read or holds no usable pixels."""
+
+    exit_code = ExitCode.FAILED
 
 
 class ModelError(DetectorError):
     """A checkpoint that is missing, damaged, unsafe or of another architecture."""
 
+    exit_code = ExitCode.MODEL
+
 
 class OutputError(DetectorError):
     """A result file that could not be written."""
+
+    exit_code = ExitCode.OUTPUT

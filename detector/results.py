@@ -22,6 +22,12 @@ def percent(p: float, decimals: int = 1) -> str:
     return text
 
 
+def rounded(p: float, digits: int = 4) -> float:
+    """Round a probability for JSON and CSV output; below 1 it never rounds up to 1.0 (certainty)."""
+    value = round(p, digits)
+    return value if p >= 1 or value < 1 else 1 - 10.0**-digits
+
+
 @dataclass(frozen=True)
 class DigitResult:
     """One recognised digit.
@@ -40,13 +46,14 @@ class DigitResult:
     box: tuple[int, int, int, int]
     line: int = 0
 
-    def to_dict(self) -> dict:
-        """Return the JSON form: digit, confidence, box and probabilities."""
+    def to_dict(self, threshold: float = LOW_CONFIDENCE) -> dict:
+        """Return the JSON form: digit, confidence, unsure (below ``threshold``), box and probabilities."""
         return {
             "digit": self.digit,
-            "confidence": round(self.confidence, 4),
+            "confidence": rounded(self.confidence),
+            "unsure": self.confidence < threshold,
             "box": list(self.box),
-            "probabilities": [round(p, 4) for p in self.probabilities],
+            "probabilities": [rounded(p) for p in self.probabilities],
         }
 
 
@@ -105,7 +112,8 @@ class Reading:
             "row": self.row,
             "label": self.label,
             "number": self.number,
-            "confidence": round(self.confidence, 4),
-            "digits": [d.to_dict() for d in self.digits],
+            "confidence": rounded(self.confidence),
+            "unsure": self.low_confidence,
+            "digits": [d.to_dict(self.threshold) for d in self.digits],
             "error": self.error,
         }

@@ -74,7 +74,7 @@ def test_answer_is_the_predict_json_object(client, tmp_path, capsys):
     from_cli = json.loads(capsys.readouterr().out)
     answer = client.post("/api/predict", files={"file": ("one.png", drawing("1"), "image/png")}).json()
     assert answer == {**from_cli, "source": "one.png"}
-    assert set(answer) == {"source", "row", "label", "number", "confidence", "digits", "error"}
+    assert set(answer) == {"source", "row", "label", "number", "confidence", "unsure", "digits", "error"}
 
 
 def test_photo_returns_its_number_and_boxes(client):

@@ -8,7 +8,8 @@ import pytest
 
 from detector.paths import DEFAULT_MODEL, MENU_DATA_DIR, PROJECT_ROOT
 
-KEYS = {"source", "row", "label", "number", "confidence", "digits", "error"}
+KEYS = {"source", "row", "label", "number", "confidence", "unsure", "digits", "error"}
+DIGIT_KEYS = {"digit", "confidence", "unsure", "box", "probabilities"}
 needs_model = pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet")
 
 
@@ -31,6 +32,8 @@ def test_predict_json_reads_every_sample_right():
         expected = str(obj["label"]) if obj["row"] is not None else name.rsplit("_", 1)[-1].split(".")[0]
         assert obj["number"] == expected, obj["source"]
         d = obj["digits"][0]
+        assert set(d) == DIGIT_KEYS and d["unsure"] == (d["confidence"] < 0.9)
+        assert obj["unsure"] == any(x["unsure"] for x in obj["digits"]) and obj["confidence"] < 1
         assert len(d["probabilities"]) == 10 and abs(sum(d["probabilities"]) - 1) < 1e-2
         assert len(d["box"]) == 4 and 0 < obj["confidence"] <= 1
     csv_rows = [o["row"] for o in lines if o["row"] is not None]
@@ -38,14 +41,19 @@ def test_predict_json_reads_every_sample_right():
 
 
 @needs_model
-def test_text_mode_and_failure_exit_code(tmp_path):
+def test_text_mode_is_tab_separated_and_errors_go_to_stderr(tmp_path):
     bad = tmp_path / "broken.png"
     bad.write_text("not an image")
-    code, out, _ = run("predict", str(MENU_DATA_DIR / "mnist_7.png"), str(bad))
-    assert code == 1
-    first, second = out.splitlines()
-    assert first.endswith("mnist_7.png  7  conf " + first.split("conf ")[1]) and " 7 " in first
-    assert "broken.png" in second and "error" in second and "Traceback" not in out
+    code, out, err = run("predict", str(MENU_DATA_DIR / "mnist_7.png"), str(bad), str(MENU_DATA_DIR / "mnist_3.png"))
+    assert code == 1 and "Traceback" not in out + err
+    lines = out.splitlines()
+    assert len(lines) == 2  # the failure is not on stdout
+    for line, digit in zip(lines, "73", strict=True):
+        source, row, number, confidence, unsure, digits, label = line.split("\t")
+        assert source.endswith(f"mnist_{digit}.png") and row == "-" and number == digit and label == "-"
+        assert confidence.endswith("%") and confidence != "100.0%" and unsure in ("0", "1")
+        assert digits == f"{digit}:{confidence}"
+    assert err.count("\n") == 1 and err.startswith("error: ") and "broken.png" in err
 
 
 def test_usage_error_exit_code_2():
@@ -53,14 +61,27 @@ def test_usage_error_exit_code_2():
     assert code == 2 and "INPUT" in err
 
 
-def test_help_documents_json_keys_and_exit_codes():
+def test_usage_error_in_predict_shows_predicts_own_usage():
+    code, _, err = run("predict", "--bogus", "x.png")
+    assert code == 2 and err.startswith("usage: number_detector.py predict ") and "--bogus" in err
+
+
+def test_version():
+    from detector import __version__
+
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"number_detector.py {__version__}"
+
+
+def test_help_documents_json_keys_text_fields_and_exit_codes():
     code, out, _ = run("predict", "--help")
     assert code == 0
-    for word in ["--json", "source", "row", "label", "number", "confidence", "digits", "probabilities", "error"]:
+    for word in [*KEYS, *DIGIT_KEYS, "--json", "annotated", "--recursive", "--quiet", "--overwrite", "tab-separated"]:
         assert word in out
-    assert "Exit status" in out
+    assert "source  row  number  confidence  unsure  digits  label" in out
+    assert "Exit status" in out and "3 when the model" in out
 
 
 def test_missing_model_is_one_line_with_how_to_train(tmp_path):
     code, _out, err = run("predict", "--model", str(tmp_path / "none.onnx"), str(MENU_DATA_DIR))
-    assert code == 1 and "training.train" in err and len(err.strip().splitlines()) == 1
+    assert code == 3 and "training.train" in err and len(err.strip().splitlines()) == 1

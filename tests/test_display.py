@@ -46,7 +46,7 @@ def test_annotate_scales_boxes_from_source_pixels():
 
 def test_caption_text():
     reading = Reading("a.png", digits=(DigitResult(7, 0.98, (0.0,) * 10, (0, 0, 5, 5)),))
-    assert annotate.caption(reading) == "Predicted: 7 (98%)"
+    assert annotate.caption(reading) == "Predicted: 7 (98.0%)"
     assert annotate.caption(Reading("a.png")) == "No digit found"
 
 
@@ -167,3 +167,55 @@ def test_write_atomic_read_only_folder_is_reported_and_leaves_nothing(tmp_path, 
     with pytest.raises(OutputError, match=r"Permission denied.*writable"):
         write_atomic(tmp_path / "results.csv", b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_labels_of_close_digits_never_overlap():
+    boxes = [(10 + 14 * i, 30, 12, 20) for i in range(5)]  # five narrow digits almost touching
+    sizes = [(40, 12)] * 5  # each label wider than its digit
+    spots = annotate.place_labels(boxes, sizes, (200, 120))
+    rects = [(x, y, w, h) for (x, y), (w, h) in zip(spots, sizes, strict=True)]
+    for i, a in enumerate(rects):
+        assert a[0] >= 0 and a[0] + a[2] < 200 and a[1] >= 0 and a[1] + a[3] < 120
+        assert not any(annotate._overlap(a, b) for b in rects[i + 1 :])
+    assert annotate.label_size([(0, 0, 12, 20)], 600) < annotate.label_size([(0, 0, 80, 90)], 600)
+
+
+def test_annotated_close_digits_keep_their_labels_apart_on_the_picture():
+    probs = tuple([0.0] * 10)
+    reading = Reading("x.png", digits=tuple(DigitResult(d, 0.97, probs, (20 + 22 * d, 30, 20, 30)) for d in range(5)))
+    img = np.asarray(annotate.annotate(np.full((100, 150), 255, np.uint8), reading))
+    assert img.shape[1] == annotate.MIN_SIDE  # drawn, with labels on white patches: nothing raised
+
+
+def test_overwrite_replaces_the_annotated_picture(tmp_path):
+    src = tmp_path / "pair.png"
+    Image.fromarray(blobs_picture()).save(src)
+    reading = two_digit_reading(str(src), [(20, 15, 31, 51), (95, 15, 41, 51)])
+    first = annotate.save_annotated(reading, tmp_path / "out", overwrite=True)
+    second = annotate.save_annotated(reading, tmp_path / "out", overwrite=True)
+    assert first == second and [p.name for p in (tmp_path / "out").iterdir()] == ["pair-annotated.png"]
+
+
+def test_preview_is_cropped_to_the_digits():
+    from detector.app.menu_steps import crop_to_digits
+
+    photo = np.zeros((1000, 2000), np.float32)
+    reading = Reading("p.jpg", digits=(DigitResult(1, 0.9, (0.0,) * 10, (1000, 400, 40, 100)),))
+    crop = crop_to_digits(photo, reading, scale=2.0)  # boxes are in source pixels, twice the array's
+    assert crop.shape == (81, 51)  # the 20 x 50 digit with 30 % of its longer side (15 px) all round
+    assert crop_to_digits(photo, Reading("p.jpg")) is photo
+
+
+def test_a_window_process_that_dies_is_reported_and_what_it_sent_is_kept():
+    import os
+
+    def saves_then_dies(send, name):
+        send(name)
+        os.write(2, b"X connection to :99 broken (explicit kill or server shutdown).\n")
+        os._exit(1)
+
+    result = window.run_apart(saves_then_dies, "drawing-001.png")
+    assert result.sent == ["drawing-001.png"] and result.value is None
+    assert result.died == "The window was closed from outside (X connection to :99 broken)"
+    fine = window.run_apart(lambda send, n: n * 2, 21)
+    assert fine.value == 42 and fine.died is None

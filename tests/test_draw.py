@@ -15,14 +15,6 @@ from detector.paths import DEFAULT_MODEL
 matplotlib.use("Agg")
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture(scope="module")
 def predictor(tiny_model):
     from detector.predict import Predictor
@@ -34,7 +26,7 @@ def predictor(tiny_model):
 def pad(predictor, tmp_path):
     import matplotlib.pyplot as plt
 
-    pad = DrawPad(predictor, tmp_path / "menu_data", clock=FakeClock())
+    pad = DrawPad(predictor, tmp_path / "menu_data")
     pad.fig.canvas.draw()
     yield pad
     plt.close(pad.fig)
@@ -47,10 +39,9 @@ def mouse(pad, name: str, col: float, row: float) -> None:
     pad.fig.canvas.callbacks.process(name, MouseEvent(name, pad.fig.canvas, x, y, button=1))
 
 
-def stroke(pad, points, step_seconds: float = 0.05) -> None:
+def stroke(pad, points) -> None:
     mouse(pad, "button_press_event", *points[0])
     for p in points[1:]:
-        pad.clock.now += step_seconds
         mouse(pad, "motion_notify_event", *p)
     mouse(pad, "button_release_event", *points[-1])
 
@@ -96,15 +87,38 @@ def test_drawing_updates_bars_with_the_same_preprocessing(pad, predictor):
     assert pad.title().startswith(f"Predicted: {expected.number}")
 
 
-def test_live_predictions_are_throttled(pad):
+def test_the_pen_paints_at_once_and_the_model_runs_on_the_timer(pad):
     mouse(pad, "button_press_event", 100, 100)
-    for i in range(20):  # 20 motion events within 0.2 s of each other
-        pad.clock.now += 0.01
-        mouse(pad, "motion_notify_event", 100 + i * 3, 100)
-    during = pad.predictions
-    mouse(pad, "button_release_event", 160, 100)
-    assert 1 <= during <= 2  # at most one per MIN_INTERVAL while moving
-    assert pad.predictions == during + 1  # and always at pen-up
+    for i in range(1, 21):  # a quick stroke: 20 motion events, no time for the timer in between
+        mouse(pad, "motion_notify_event", 100 + i * 3, 100 + (i > 10) * (i - 10) * 6)
+        assert pad.pixels[round(100 + (i > 10) * (i - 10) * 6), round(100 + i * 3)] == 1.0  # painted at once
+    assert pad.predictions == 0 and pad.stale  # the motion handler never ran the model
+    assert pad.pixels[100, 130] == 1.0 and pad.pixels[160, 160] == 1.0  # the corner of the stroke is there
+    pad.tick()  # the timer fires: the model starts in the background
+    pad._job.join()
+    pad.tick()  # and the next tick shows its answer
+    assert pad.predictions == 1 and not pad.stale
+    pad.tick()  # nothing new drawn: no prediction
+    assert pad.predictions == 1
+    mouse(pad, "button_release_event", 160, 160)
+    assert pad.predictions == 2  # and always at pen-up
+
+
+def test_no_toolbar_and_no_coordinates_in_the_window(pad):
+    import matplotlib.pyplot as plt
+
+    assert plt.rcParams["toolbar"] == "None"
+    assert pad.ax_draw.format_coord(10.0, 20.0) == ""
+
+
+def test_bars_say_which_digit_they_belong_to_when_there_are_several(pad):
+    stroke(pad, [(40, 60), (40, 220)])
+    stroke(pad, [(150, 60), (230, 60), (180, 220)])
+    n = len(pad.reading.digits)
+    note = pad.bar_axes[0].get_title()
+    assert (n > 1 and note.startswith("Bars: digit ") and f"of {n}" in note) or (n <= 1 and note == "")
+    pad.clear()
+    assert pad.bar_axes[0].get_title() == ""
 
 
 def test_clear_button_empties_canvas_and_bars(pad):
@@ -129,6 +143,20 @@ def test_save_button_writes_a_new_png_without_overwriting(pad):
     assert "drawing-002.png" in pad.ax_draw.get_xlabel()
 
 
+def test_save_tells_the_caller_the_file_and_the_number_read(predictor, tmp_path):
+    import matplotlib.pyplot as plt
+
+    told = []
+    pad = DrawPad(predictor, tmp_path, on_save=told.append)
+    try:
+        mouse(pad, "button_press_event", 140, 60)
+        mouse(pad, "motion_notify_event", 140, 220)  # no pen-up, no timer: Save reads the drawing first
+        path = pad.save()
+    finally:
+        plt.close(pad.fig)
+    assert told == [(path, pad.reading.number)] and pad.reading.number != ""
+
+
 needs_model = pytest.mark.skipif(
     not DEFAULT_MODEL.exists(), reason=f"needs the trained model at {DEFAULT_MODEL} (train it first)"
 )
@@ -140,7 +168,7 @@ def real_pad(tmp_path):
 
     from detector.predict import Predictor
 
-    pad = DrawPad(Predictor.load(DEFAULT_MODEL), tmp_path, clock=FakeClock())
+    pad = DrawPad(Predictor.load(DEFAULT_MODEL), tmp_path)
     pad.fig.canvas.draw()
     yield pad
     plt.close(pad.fig)

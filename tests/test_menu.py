@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,24 +26,25 @@ from tests.conftest import snapshot
 class Scripted:
     """A prompt layer that answers from a list of (kind, answer) pairs and records the questions.
 
-    A select answer may be a value or the start of a choice's title; EOFError as an
-    answer simulates Ctrl-D, None simulates Ctrl-C.
+    A select answer may be a value or the start of a choice's title; None is what the
+    real prompts answer for Ctrl-C, Ctrl-D and Escape. ``defaults`` records where each
+    select put its cursor.
     """
 
     def __init__(self, *answers):
         self.answers = list(answers)
         self.asked: list[tuple[str, str]] = []
+        self.defaults: list[str | None] = []
 
     def _next(self, kind: str, message: str):
         self.asked.append((kind, message))
         assert self.answers, f"no scripted answer left for {kind}: {message!r}"
         want, answer = self.answers.pop(0)
         assert want == kind, f"expected a {want} prompt, got {kind}: {message!r}"
-        if answer is EOFError:
-            raise EOFError
         return answer
 
     def select(self, message, choices, default=None):
+        self.defaults.append(default)
         answer = self._next("select", message)
         if answer is None:
             return None
@@ -126,7 +129,7 @@ def test_file_list_shows_sizes_and_row_counts(tmp_path, menu_dir, tiny_model):
 
 
 def test_file_list_details_sizes_and_broken_images(tmp_path):
-    from detector.app.menu_steps import file_choices, human_size
+    from detector.app.menu_files import file_choices, human_size
 
     assert [human_size(n) for n in (0, 296, 10_118, 3_565_158)] == ["0 B", "296 B", "10 KB", "3.4 MB"]
     (tmp_path / "fake.png").write_text("not a picture")
@@ -144,8 +147,6 @@ def test_file_list_details_sizes_and_broken_images(tmp_path):
         [sel("load"), sel("Other"), ("path", None), sel(None)],
         [sel("load"), sel("rows.csv"), ("text", None), sel("exit")],
         [sel("load"), sel("rows.csv"), ("text", ""), sel("exit")],
-        [sel(EOFError)],  # Ctrl-D at the main menu
-        [sel("load"), sel("rows.csv"), ("text", EOFError)],  # Ctrl-D in a sub-prompt leaves too
     ],
 )
 def test_ctrl_c_and_ctrl_d_leave_cleanly(tmp_path, menu_dir, tiny_model, answers):
@@ -187,10 +188,30 @@ def test_unreadable_file_is_one_line_and_menu_goes_on(tmp_path, menu_dir, tiny_m
     assert "nothing loaded" in ask.asked[-1][1]
 
 
-def test_other_file_that_does_not_exist(tmp_path, menu_dir, tiny_model):
+def test_other_file_asks_again_after_a_typo_and_takes_pasted_paths(tmp_path, menu_dir, tiny_model):
+    spaced = tmp_path / "my dir"
+    spaced.mkdir()
+    (spaced / "x.png").write_bytes((menu_dir / "seven.png").read_bytes())
     missing = tmp_path / "nope.png"
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("load"), sel("Other"), ("path", str(missing)), sel("exit"))
-    assert "does not exist" in out
+    for pasted in (f"'{spaced}/x.png' ", f'"{spaced}/x.png"', str(spaced / "x.png").replace(" ", "\\ ")):
+        answers = (sel("load"), sel("Other"), ("path", str(missing)), ("path", pasted), sel("exit"))
+        _, out, ask = run(tmp_path, menu_dir, tiny_model, *answers)
+        assert "does not exist" in out and "Type the path again" in " ".join(out.split())
+        assert "Loaded x.png" in out and "loaded: x.png" in ask.asked[-1][1], pasted
+
+
+def test_typed_path_undoes_quotes_and_escapes_as_a_shell_would(tmp_path):
+    from detector.app.menu_files import typed_path
+
+    odd = tmp_path / "it's here.png"
+    odd.write_bytes(b"x")
+    assert typed_path("  ") is None and typed_path(None) is None
+    assert typed_path("'/a/my dir/x.jpg'") == Path("/a/my dir/x.jpg")
+    assert typed_path('"/a/my dir/x.jpg"') == Path("/a/my dir/x.jpg")
+    assert typed_path("/a/my\\ dir/x.jpg") == Path("/a/my dir/x.jpg")
+    assert typed_path(f"{odd} ") == odd  # exists as typed: taken as it is, quote and all
+    assert typed_path("'/unbalanced") == Path("'/unbalanced")
+    assert typed_path("~/x.png") == Path.home() / "x.png"
 
 
 def test_missing_menu_dir_is_created_and_empty_one_explained(tmp_path, tiny_model):
@@ -205,8 +226,9 @@ def test_model_error_is_one_line_and_menu_goes_on(tmp_path, menu_dir):
     _, out, _ = run(
         tmp_path, menu_dir, tmp_path / "missing.pt", sel("load"), sel("seven.png"), sel("recognize"), sel("exit")
     )
-    assert "no model at" in out and "Traceback" not in out
-    assert "Bye." in out
+    flat = " ".join(out.split())
+    assert flat.count("no model at") == 2 and "Traceback" not in out  # said at start, and again at Start
+    assert "python -m training.train" in flat and "Bye." in out
 
 
 def test_display_without_a_display_saves_png_and_previews(tmp_path, menu_dir, tiny_model, monkeypatch):
@@ -245,7 +267,7 @@ def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, me
     class TclError(Exception):
         pass
 
-    def torn_down(_predictor, _folder):
+    def torn_down(_predictor, _folder, on_save=None):
         raise TclError('can\'t invoke "destroy" command: application has been destroyed')
 
     monkeypatch.setattr(window, "has_display", lambda: True)
@@ -261,7 +283,7 @@ def test_debug_lets_unexpected_errors_raise(tmp_path, menu_dir, tiny_model, monk
     from detector.app import draw, window
 
     monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(draw, "run_draw", lambda *_: 1 / 0)
+    monkeypatch.setattr(draw, "run_draw", lambda *_, **__: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         run_menu(Console(file=io.StringIO()), Scripted(sel("draw")), menu_dir, tmp_path / "o", tiny_model, debug=True)
 
@@ -358,16 +380,39 @@ def test_options_are_in_the_documented_order():
     ]
 
 
-def test_display_with_a_display_opens_a_window(tmp_path, menu_dir, tiny_model, monkeypatch):
+def test_display_with_a_display_opens_a_window_and_says_the_menu_waits(tmp_path, menu_dir, tiny_model, monkeypatch):
     from detector.app import window
 
-    shown = []
+    seen = tmp_path / "seen.json"
+
+    def fake_window(pixels, reading, scale):  # runs in the window's child process: leaves a note
+        seen.write_text(json.dumps([list(pixels.shape), reading.source, scale]))
+
     monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(window, "show_window", lambda pixels, reading, scale: shown.append((pixels, reading, scale)))
-    run(tmp_path, menu_dir, tiny_model, sel("load"), sel("two_blobs.png"), sel("display"), sel("exit"))
-    pixels, reading, scale = shown[0]
-    assert pixels.shape == (80, 160) and scale == 1.0 and reading.source.endswith("two_blobs.png")
+    monkeypatch.setattr(window, "show_window", fake_window)
+    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("load"), sel("two_blobs.png"), sel("display"), sel("exit"))
+    shape, source, scale = json.loads(seen.read_text())
+    assert shape == [80, 160] and scale == 1.0 and source.endswith("two_blobs.png")
+    assert "the menu waits until you close it" in " ".join(out.split())
     assert not (tmp_path / "outputs").exists()  # nothing saved when a window can open
+
+
+def test_a_window_killed_from_outside_is_one_line_and_the_menu_goes_on(tmp_path, menu_dir, tiny_model, monkeypatch):
+    import os
+
+    from detector.app import window
+
+    def killed(pixels, reading, scale):  # what Tk does when xkill breaks its X connection
+        os.write(2, b"X connection to :99 broken (explicit kill or server shutdown).\n")
+        os._exit(1)
+
+    monkeypatch.setattr(window, "has_display", lambda: True)
+    monkeypatch.setattr(window, "show_window", killed)
+    answers = (sel("load"), sel("seven.png"), sel("display"), sel("explain"), sel("exit"))
+    code, out, _ = run(tmp_path, menu_dir, tiny_model, *answers)
+    flat = " ".join(out.split())
+    assert code == 0 and "The window was closed from outside (X connection to :99 broken)" in flat
+    assert "the menu carries on" in flat and "How it works" in out
 
 
 def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_model, monkeypatch):
@@ -377,8 +422,8 @@ def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_mod
     matplotlib.use("Agg")
     from detector.app import draw, window
 
-    def fake_window(predictor, save_dir):  # draws one stroke and presses Save, as a user would
-        pad = draw.DrawPad(predictor, save_dir)
+    def fake_window(predictor, save_dir, on_save):  # draws one stroke and presses Save, as a user would
+        pad = draw.DrawPad(predictor, save_dir, on_save=on_save)
         pad.stroke((140, 60), (140, 220))
         pad.predict()
         pad.save()
@@ -387,7 +432,98 @@ def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_mod
 
     monkeypatch.setattr(window, "has_display", lambda: True)
     monkeypatch.setattr(draw, "run_draw", fake_window)
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("load"), sel("drawing-001.png"), sel("exit"))
+    _, out, ask = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Load it as it is"), sel("exit"))
     assert (menu_dir / "drawing-001.png").is_file()
-    assert "drawing-001.png: load it with 'Load image'" in " ".join(out.split())
-    assert "Loaded drawing-001.png" in out
+    assert "Saved" in out and "drawing-001.png" in out
+    assert "Loaded drawing-001.png" in out and ask.defaults[-1] == "recognize"
+
+
+def test_the_cursor_follows_the_work(tmp_path, menu_dir, tiny_model):
+    answers = [sel("recognize"), sel("explain"), sel("load"), sel("seven.png"), sel("explain"), sel("display")]
+    _, _, ask = run(tmp_path, menu_dir, tiny_model, *answers, sel("exit"))
+    main = [d for (kind, message), d in zip(ask.asked, ask.defaults, strict=False) if "Number Detector" in message]
+    # start: Explain; after "nothing loaded yet": Load image; after Explain with nothing loaded: Load image;
+    # after Load image: Start recognition; after Explain with something loaded: Start recognition.
+    assert main[:5] == ["explain", "load", "load", "recognize", "recognize"]
+
+
+def test_backing_out_is_the_same_at_every_prompt(tmp_path, menu_dir, tiny_model):
+    """None is what the real prompts answer for Ctrl-C, Ctrl-D and Escape: back at every sub-prompt."""
+    answers = [sel("load"), sel(None), sel("load"), sel("Other"), ("path", None), sel("load"), sel("rows.csv")]
+    answers += [("text", None), sel(None)]
+    code, out, ask = run(tmp_path, menu_dir, tiny_model, *answers)
+    main = [message for _, message in ask.asked if message.startswith("Number Detector")]
+    assert code == 0 and len(main) == 4 and out.rstrip().endswith("Bye.")  # back three times, then quit
+
+
+def test_menu_names_the_real_folder_and_saves_the_table_after_it(tmp_path, tiny_model, menu_dir):
+    photos = tmp_path / "holiday_photos"
+    menu_dir.rename(photos)
+    captured = {}
+
+    class Peek(Scripted):
+        def select(self, message, choices, default=None):
+            captured.setdefault(message, choices)
+            return super().select(message, choices, default)
+
+    out = io.StringIO()
+    run_menu(Console(file=out, width=100), Peek(sel("batch"), sel("exit")), photos, tmp_path / "outputs", tiny_model)
+    titles = [t for t, _ in captured["Number Detector (nothing loaded)"]]
+    assert "Recognize everything in holiday_photos" in titles
+    assert [p.name for p in (tmp_path / "outputs").iterdir()] == ["holiday_photos-results.csv"]
+
+
+def test_a_missing_nd_model_is_said_at_start(tmp_path, menu_dir, monkeypatch):
+    missing = tmp_path / "gone.onnx"
+    monkeypatch.setenv("ND_MODEL", str(missing))
+    out = io.StringIO()
+    ask = Scripted(sel("exit"))
+    run_menu(Console(file=out, width=200), ask, menu_dir, tmp_path / "o")
+    first = out.getvalue().splitlines()[0]
+    assert first.startswith("ND_MODEL points to a missing file: ") and str(missing) in first
+
+
+def test_fifty_columns_menu_lines_fit_and_cut_names_stay_distinct(tmp_path, menu_dir, tiny_model, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    for n in (1534, 1535):
+        (menu_dir / f"handwritten_note_on_shaded_paper_{n}.png").write_bytes((menu_dir / "seven.png").read_bytes())
+    captured = {}
+
+    class Peek(Scripted):
+        def select(self, message, choices, default=None):
+            captured.setdefault(message, (message, choices))
+            return super().select(message, choices, default)
+
+    answers = [sel("load"), sel("handwritten_note_on_shaded_paper_1534.png"), sel("recognize"), sel("batch")]
+    ask = Peek(*answers, sel("exit"))
+    out = io.StringIO()
+    run_menu(Console(file=out, width=50), ask, menu_dir, tmp_path / "o", tiny_model)
+    for message, choices in captured.values():
+        assert len(message) <= 50 - 18 and all(len(t) <= 46 for t, _ in choices)  # with the pointer and hint
+        titles = [t for t, _ in choices]
+        assert len(set(titles)) == len(titles)  # cut names still tell the files apart
+    assert any("1534" in t for t, _ in captured["Load which file?"][1])
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 50
+    assert sum("1534" in line for line in lines) >= 1 and sum("1535" in line for line in lines) >= 1
+
+
+def test_saved_drawing_is_named_after_its_digit_only_when_confirmed(tmp_path, menu_dir, tiny_model, monkeypatch):
+    from detector.app import draw, window
+
+    def fake_window(predictor, save_dir, on_save):  # a user saves one drawing that reads as 4
+        path = save_dir / "drawing-001.png"
+        path.write_bytes((menu_dir / "seven.png").read_bytes())
+        on_save((path, "4"))
+        return [path]
+
+    monkeypatch.setattr(window, "has_display", lambda: True)
+    monkeypatch.setattr(draw, "run_draw", fake_window)
+    _, out, ask = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Back"), sel("exit"))
+    assert (menu_dir / "drawing-001.png").is_file() and "Loaded" not in out
+    assert ask.defaults[1] == "named"  # the cursor offers the confirmation first
+    (menu_dir / "drawing-001.png").unlink()
+    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Load it as a 4"), sel("exit"))
+    assert (menu_dir / "drawing-001_4.png").is_file() and not (menu_dir / "drawing-001.png").exists()
+    assert "Loaded drawing-001_4.png" in out

@@ -1,5 +1,5 @@
-"""Menu keys beyond the main menu: Ctrl-D in the file list and path prompt (scripted), Ctrl-C back and
-Ctrl-D out at the real path and row prompts in a pseudo-terminal, and NO_COLOR honoured end to end."""
+"""Menu keys at the real prompts in a pseudo-terminal: Ctrl-C and Ctrl-D go back at the path and row
+prompts, Escape goes back from the file list, both quit at the main menu; and NO_COLOR honoured end to end."""
 
 from __future__ import annotations
 
@@ -8,23 +8,9 @@ import re
 import sys
 
 import pytest
-from test_menu import run, sel
 
 from detector.paths import PROJECT_ROOT
 from tests.conftest import digit_picture, pixel_csv
-
-# ---- menu: Ctrl-D at the prompts the scripted test left out ---------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "answers",
-    [[sel("load"), sel(EOFError)], [sel("load"), sel("Other"), ("path", EOFError)]],
-    ids=["file-list", "path"],
-)
-def test_ctrl_d_in_file_list_and_path_prompt_leaves_cleanly(tmp_path, menu_dir, tiny_model, answers):
-    code, out, _ = run(tmp_path, menu_dir, tiny_model, *answers)
-    assert code == 0 and out.rstrip().endswith("Bye.") and "Loaded" not in out
-
 
 # ---- menu in a real pseudo-terminal: the real prompt layer's keys, NO_COLOR -----------------------------------
 
@@ -54,9 +40,11 @@ def finish(child) -> str:
 
 
 @pytest.mark.pty
-@pytest.mark.parametrize("prompt", ["path", "row"])
-@pytest.mark.parametrize("key", ["c", "d"])
-def test_real_prompts_ctrl_c_goes_back_and_ctrl_d_exits(tmp_path, tiny_model, prompt, key):
+@pytest.mark.parametrize("prompt", ["path", "row", "list"])
+@pytest.mark.parametrize("key", ["c", "d", "escape"])
+def test_real_prompts_ctrl_c_ctrl_d_and_escape_go_back(tmp_path, tiny_model, prompt, key):
+    if key == "escape" and prompt != "list":
+        pytest.skip("Escape goes back from lists; in a text prompt it starts an Alt key")
     (tmp_path / "menu_data").mkdir()
     if prompt == "row":
         pixel_csv(tmp_path / "menu_data" / "rows.csv", digit_picture()[None], [7])
@@ -64,13 +52,16 @@ def test_real_prompts_ctrl_c_goes_back_and_ctrl_d_exits(tmp_path, tiny_model, pr
     child.expect("Exit", timeout=30)
     child.send(DOWN + "\r")  # Load image
     child.expect("Back", timeout=10)
-    child.send("\r")  # the first entry: "Other file…" (empty folder) or rows.csv
-    child.expect("Path of an image" if prompt == "path" else r"Row of rows\.csv", timeout=10)
-    child.sendcontrol(key)
-    if key == "c":  # back to the main menu, nothing loaded; then Ctrl-D there leaves
-        child.expect(r"Number Detector \(nothing loaded\)", timeout=10)
-        child.expect("Exit", timeout=10)
-        child.sendcontrol("d")
+    if prompt != "list":
+        child.send("\r")  # the first entry: "Other file…" (empty folder) or rows.csv
+        child.expect("Path of an image" if prompt == "path" else r"Row of rows\.csv", timeout=10)
+    if key == "escape":
+        child.send("\x1b")
+    else:
+        child.sendcontrol(key)
+    child.expect(r"Number Detector \(nothing loaded\)", timeout=10)  # back at the main menu
+    child.expect("Exit", timeout=10)
+    child.sendcontrol(key if key != "escape" else "c")  # and at the main menu the same key quits
     rest = finish(child)
     assert "Bye." in rest and "Traceback" not in rest and "Loaded" not in rest
 

@@ -14,7 +14,7 @@ from detector.paths import PROJECT_ROOT
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = pytest.mark.pty
-DOWN = "\x1b[B"
+UP = "\x1b[A"
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python") if (PROJECT_ROOT / ".venv").is_dir() else sys.executable
 
 
@@ -41,7 +41,7 @@ def test_explain_then_exit(env):
     child.send("\r")  # Explain is the first option
     child.expect("How it works", timeout=10)
     child.expect("Exit", timeout=10)
-    child.send(DOWN * 7 + "\r")  # Exit, the last option
+    child.send(UP * 2 + "\r")  # up past Explain wraps round to Exit
     child.expect(pexpect.EOF, timeout=20)
     child.close()
     assert child.exitstatus == 0, child.before

@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from detector.app.preview import SHADES, image_preview
 from detector.app.render import (
-    SHADES,
     accuracy,
     describe_selection,
     explain_panel,
-    image_preview,
     probability_bars,
     reading_panel,
     results_table,
@@ -54,7 +53,12 @@ def test_multi_digit_reading_has_a_row_per_digit():
     reading = Reading("n.png", digits=(digit(4, 0.99, (5, 6, 20, 30)), digit(2, 0.6, (40, 6, 18, 30))))
     out = text_of(reading_panel(reading))
     assert "Number: 42" in out
-    assert "x5 y6 20x30" in out and "x40 y6 18x30" in out
+    header = next(line for line in out.splitlines() if line.startswith("│  #"))
+    assert header.split()[1:] == ["#", "digit", "confidence", "x", "y", "w", "h", "│"]
+    assert [line.split()[-5:-1] for line in out.splitlines() if "%" in line and "Number" not in line] == [
+        ["5", "6", "20", "30"],
+        ["40", "6", "18", "30"],
+    ]
     assert "◀" not in out  # no bars for multi-digit pictures
     low_rows = [line for line in out.splitlines() if "60.0%" in line and "Number" not in line]
     assert len(low_rows) == 1 and "low" in low_rows[0]
@@ -87,7 +91,7 @@ def test_results_table_accuracy_and_limit():
     assert total == 50 and right == sum(1 for i in range(50) if i % 3 or i % 10 == 1)
     out = text_of(results_view(readings, limit=10))
     assert f"accuracy {right}/50 = {right / 50:.1%}" in out
-    assert "first 10 shown" in out
+    assert "10 shown: errors, unsure readings and new files (bold) first" in " ".join(out.split())
     assert out.count("d.csv") == 10
 
 
@@ -152,3 +156,37 @@ def test_percent_never_rounds_up_to_certainty():
     assert percent(0.9996) == ">99.9%" and percent(0.9996, 0) == ">99%"
     assert percent(1.0) == "100.0%" and percent(0.95) == "95.0%" and percent(0.954, 0) == "95%"
     assert percent(0.0) == "0.0%"
+
+
+def test_what_matters_first_errors_unsure_and_new_files_lead():
+    from detector.app.render import what_matters_first
+
+    readings = [Reading(f"m/{i:02}.png", digits=(digit(1, 0.99),)) for i in range(60)]
+    readings[50] = Reading("m/50.png", error="m/50.png is damaged")
+    readings[55] = Reading("m/55.png", digits=(digit(3, 0.5),))
+    readings[58] = Reading("m/58.png", digits=(digit(3, 0.99),))
+    order = [r.source for r in what_matters_first(readings, new={"m/58.png"})]
+    assert order[:4] == ["m/50.png", "m/55.png", "m/58.png", "m/00.png"]
+    out = text_of(results_view(readings, limit=8, new={"m/58.png"}))
+    assert "50.png" in out and "55.png" in out and "58.png" in out and "07.png" not in out
+    assert out.lstrip().startswith("Results")  # the title comes first, above the rows
+
+
+def test_shorten_cuts_at_words_and_keeps_cut_names_apart():
+    from detector.app.render import shorten, shorten_distinct
+
+    assert shorten("Recognize everything in holiday_photos", 30) == "Recognize everything in…"
+    assert shorten("short", 30) == "short"
+    names = ["handwritten_note_on_paper_1534.jpg  (1200x900, 300 KB)", "handwritten_note_on_paper_1535.jpg  (1 KB)"]
+    cut = shorten_distinct(names, 30)
+    assert all(len(t) <= 30 for t in cut) and len(set(cut)) == 2
+    assert "1534" in cut[0] or cut[0] != cut[1]
+
+
+def test_fifty_columns_bars_fit_and_the_panel_is_not_stretched():
+    reading = Reading("seven.png", digits=(digit(7, 0.93),))
+    narrow = text_of(reading_panel(reading, width=50), width=50).splitlines()
+    bars = [line for line in narrow if "%" in line and re.match(r"│ \d ", line)]
+    assert len(bars) == 10 and max(len(line) for line in narrow) <= 50  # one line per bar, inside the width
+    wide = text_of(reading_panel(reading, width=200), width=200).splitlines()
+    assert max(len(line) for line in wide) < 70  # as wide as its content, not the terminal

@@ -18,8 +18,8 @@ from detector.paths import PROJECT_ROOT
 
 def predict(*args, stdin=None):
     cmd = [sys.executable, str(PROJECT_ROOT / "number_detector.py"), "predict", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, errors="replace")
-    return proc.returncode, proc.stdout, proc.stderr
+    proc = subprocess.run(cmd, capture_output=True, input=stdin, cwd=PROJECT_ROOT)
+    return proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +46,14 @@ def test_every_bad_input_is_one_json_error_and_the_good_one_is_read(tiny_model, 
     good = folder / os.fsdecode(b"good-\xff.png")
     seven().save(good)
     code, out, err = predict("--json", "--model", tiny_model, *[p for p, _ in cases], good)
-    assert code == 1 and "Traceback" not in err and err == ""
+    assert code == 1 and "Traceback" not in err
     lines = [json.loads(line) for line in out.splitlines()]
     assert len(lines) == len(cases) + 1
-    for obj, (path, words) in zip(lines, cases, strict=False):
+    said = err.splitlines()
+    assert len(said) == len(cases)  # each error also as one line on stderr, for people watching a script
+    for obj, (path, words), line in zip(lines, cases, said, strict=False):
         assert obj["error"] is not None and words in obj["error"], (path.name, obj["error"])
-        assert "\n" not in obj["error"]
+        assert "\n" not in obj["error"] and line.startswith("error: ") and line.endswith(obj["error"])
     assert lines[-1]["error"] is None and len(lines[-1]["digits"]) == 1  # read after all the failures
 
 
@@ -86,7 +88,7 @@ def test_bad_model_is_one_line_on_stderr(tmp_path, make, words):
     image = tmp_path / "d.png"
     seven().save(image)
     code, out, err = predict("--json", "--model", make(tmp_path), image)
-    assert code == 1 and out == "" and "Traceback" not in err
+    assert code == 3 and out == "" and "Traceback" not in err
     assert err.startswith("error: ") and words in err and err.count("\n") == 1
     assert not (tmp_path / "pwned.txt").exists()
 
@@ -106,11 +108,12 @@ def _evil(d):
 def test_unexpected_error_is_one_line_not_a_traceback(tiny_model, tmp_path, monkeypatch, capsys):
     from detector.predict import Predictor
 
-    def explode(self, inputs):
+    def explode(self, path):
         raise RuntimeError("something nobody foresaw")
         yield
 
-    monkeypatch.setattr(Predictor, "read_inputs", explode)
+    seven().save(tmp_path / "s.png")
+    monkeypatch.setattr(Predictor, "read_path", explode)
     assert cli.main(["predict", "--model", str(tiny_model), str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err == "error: unexpected RuntimeError: something nobody foresaw (run with --debug for details)\n"
@@ -148,3 +151,69 @@ def test_animated_and_odd_images_read_through_predict(tiny_model, tmp_path):
     code, out, err = predict("--json", "--model", tiny_model, tmp_path)
     assert code == 0 and "Traceback" not in err
     assert [json.loads(line)["error"] for line in out.splitlines()] == [None] * 5
+
+
+def test_stdin_reads_one_picture(tiny_model, tmp_path):
+    seven().save(tmp_path / "s.png")
+    code, out, err = predict("--json", "--model", tiny_model, "-", stdin=(tmp_path / "s.png").read_bytes())
+    obj = json.loads(out)
+    assert code == 0 and obj["source"] == "-" and obj["error"] is None and len(obj["digits"]) == 1, err
+    code, out, err = predict("--model", tiny_model, "-", stdin=b"")
+    assert code == 1 and out == "" and "stdin is empty" in err
+
+
+def test_recursive_walks_subfolders_and_without_it_says_so(tiny_model, tmp_path):
+    (tmp_path / "a" / "deeper").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    for name in ("a/one.png", "a/deeper/two.png", "b/three.png"):
+        seven().save(tmp_path / name)
+    code, out, err = predict("--model", tiny_model, tmp_path)
+    assert code == 1 and out == "" and "3 in subfolders; add --recursive" in err
+    code, out, _ = predict("--model", tiny_model, "--recursive", tmp_path)
+    names = [line.split("\t")[0].removeprefix(str(tmp_path) + "/") for line in out.splitlines()]
+    assert code == 0 and names == ["a/one.png", "a/deeper/two.png", "b/three.png"]
+
+
+def test_quiet_keeps_stderr_empty_but_the_exit_status_tells(tiny_model, tmp_path):
+    (tmp_path / "bad.png").write_text("no")
+    code, out, err = predict("--quiet", "--model", tiny_model, tmp_path / "bad.png")
+    assert code == 1 and out == "" and err == ""
+
+
+def test_annotate_reports_where_each_picture_went_and_overwrite_replaces(tiny_model, tmp_path):
+    seven().save(tmp_path / "s.png")
+    folder = tmp_path / "ann"
+    _, first, _ = predict("--model", tiny_model, "--annotate", folder, tmp_path / "s.png")
+    _, second, _ = predict("--json", "--model", tiny_model, "--annotate", folder, tmp_path / "s.png")
+    _, third, _ = predict("--json", "--model", tiny_model, "--annotate", folder, "--overwrite", tmp_path / "s.png")
+    assert first.rstrip("\n").split("\t")[7] == str(folder / "s-annotated.png")
+    assert json.loads(second)["annotated"] == str(folder / "s-annotated-001.png")
+    assert json.loads(third)["annotated"] == str(folder / "s-annotated.png")
+    assert sorted(p.name for p in folder.iterdir()) == ["s-annotated-001.png", "s-annotated.png"]
+
+
+def test_progress_line_on_a_terminal_only():
+    import io
+
+    from detector.app.predict_cmd import Progress
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    clock, err = Clock(), io.StringIO()
+    progress = Progress(err, 1000, clock=clock)
+    for _ in range(500):
+        clock.now += 0.004  # 250 readings a second
+        progress.advance()
+    assert progress.line() == "500/1,000 read  250/s  about 2 s left"
+    progress.message("error: x.png: broken")
+    progress.done()
+    text = err.getvalue()
+    assert "\r\x1b[K" in text and "error: x.png: broken\n" in text and text.endswith("\r\x1b[K")
+    args = cli.build_parser().parse_args(["predict", "x.png"])
+    from detector.app.predict_cmd import _wants_progress
+
+    assert not _wants_progress(args, io.StringIO())  # a pipe or file: silent

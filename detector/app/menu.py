@@ -2,8 +2,8 @@
 
 Nothing heavy is imported here: torch loads in a background thread once the menu shows
 (``detector.app.loader``), so the menu appears at once. The prompt layer is injected
-(``ask``; the real one is ``detector.app.prompts``) so tests drive the menu without a
-terminal. The heavier steps live in ``detector.app.menu_steps``.
+(``ask``, a ``detector.app.prompts.Prompts``) so tests drive the menu without a terminal.
+The heavier steps live in ``detector.app.menu_steps``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,21 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from detector.app import menu_files as listing
+from detector.app import menu_steps as steps
 from detector.app.loader import ModelLoader
-from detector.app.menu_steps import Selection, file_choices, pick_row, read_all, show_picture
-from detector.errors import DetectorError, InputError
+from detector.app.menu_steps import Selection
+from detector.errors import DetectorError, ExitCode, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from detector.app.prompts import Prompts
 
 OPTIONS = (
     ("Explain how it works", "explain"),
@@ -39,48 +48,63 @@ class Menu:
     web = None  # the browser page's BackgroundServer, once "Open in the browser" started it
 
     def __init__(
-        self, console, ask, menu_dir: Path, outputs_dir: Path, loader: ModelLoader, debug: bool = False
+        self,
+        console: Console,
+        ask: Prompts,
+        menu_dir: Path,
+        outputs_dir: Path,
+        loader: ModelLoader,
+        debug: bool = False,
     ) -> None:
         self.console, self.ask, self.loader, self.debug = console, ask, loader, debug
         self.menu_dir, self.outputs_dir = Path(menu_dir), Path(outputs_dir)
         self.selection: Selection | None = None
+        self.next_choice = "explain"  # where the cursor rests next: the natural next step
+        self.on_interrupt: Callable[[], None] | None = None
 
     def run(self) -> int:
         """Show the menu until Exit, Ctrl-C or Ctrl-D; return 0."""
-        last = "explain"
-        try:
-            while True:
-                choice = self.ask.select(self.heading(), list(OPTIONS), default=last)
-                if choice in (None, "exit"):
-                    break
-                last = choice
-                self.dispatch(choice)
-        except EOFError:
-            pass
+        while True:
+            choice = self.ask.select(self.heading(), self.options(), default=self.next_choice)
+            if choice in (None, "exit"):
+                break
+            self.next_choice = choice
+            self.dispatch(choice)
         self.stop_browser()
         self.console.print("Bye.")
-        return 0
+        return ExitCode.OK
+
+    def options(self) -> list[tuple[str, str]]:
+        """Return the main menu's entries, naming the real folder and fitting the terminal."""
+        folder = self.menu_dir.resolve().name or str(self.menu_dir)
+        titles = [(t.replace("menu_data", folder) if v == "batch" else t, v) for t, v in OPTIONS]
+        return listing.fit_choices(titles, self.console.width)
 
     def heading(self) -> str:
-        """Return the main prompt, naming the loaded item."""
-        from detector.app.render import describe_selection
+        """Return the main prompt, naming the loaded item (shortened to the terminal's width)."""
+        from detector.app.render import describe_selection, shorten
 
         s = self.selection
-        loaded = "nothing loaded" if s is None else f"loaded: {describe_selection(s.path, s.row, s.label)}"
-        return f"Number Detector ({loaded})"
+        width = self.console.width - 18  # room for " (Use arrow keys)"
+        if s is None:
+            return shorten("Number Detector (nothing loaded)", width)
+        name = describe_selection(s.path, s.row, s.label)
+        heading = f"Number Detector (loaded: {name})"
+        return heading if len(heading) <= width else shorten(f"Number Detector ({name})", width)
 
     def dispatch(self, choice: str) -> None:
         """Run one option; user-fixable errors and Ctrl-C become one line, and the menu goes on."""
+        self.on_interrupt = None
         try:
             getattr(self, f"do_{choice}")()
         except DetectorError as err:
-            self.say(str(err), "error")
+            from detector.app.hints import message
+
+            self.say(message(err), "error")
         except OSError as err:  # a file system surprise outside the library's checks
             self.say(f"{err.strerror or err}: {err.filename or 'file'}; check the path and its permissions", "error")
-        except KeyboardInterrupt:
-            self.say("Stopped.", "warn")
-        except EOFError:  # Ctrl-D in a sub-prompt: leave, as at the main menu
-            raise
+        except KeyboardInterrupt:  # Ctrl-C during an option (the prompts answer None instead)
+            (self.on_interrupt or (lambda: self.say("Stopped.", "warn")))()
         except Exception as err:  # a bug or a GUI toolkit surprise: one line, and the menu goes on
             if self.debug:
                 raise
@@ -119,17 +143,31 @@ class Menu:
         from detector.app.render import explain_panel
 
         self.console.print(explain_panel(self.menu_dir))
+        self.next_choice = "load" if self.selection is None else "recognize"
 
     def do_load(self) -> None:
         """Pick a file from menu_data/ (or any path) and, for CSVs, a row."""
         files = self.ensure_menu_dir()
-        choices = [*file_choices(files), ("Other file…", OTHER), ("Back", BACK)]
-        choice = self.ask.select("Load which file?", choices)
+        entries = [*listing.file_choices(files), ("Other file…", OTHER), ("Back", BACK)]
+        message = "Load which file?"  # the answer is echoed after it: both on one line
+        choice = self.ask.select(message, listing.fit_choices(entries, self.console.width - len(message) - 1))
         if choice == OTHER:
-            typed = self.ask.path("Path of an image or CSV (Enter = back):")
-            choice = os.path.expanduser(typed.strip()) if typed and typed.strip() else None
-        if choice not in (None, BACK):
+            self.load_typed()
+        elif choice not in (None, BACK):
             self.load_file(Path(choice))
+
+    def load_typed(self) -> None:
+        """Ask for a path until it loads or the user goes back (Enter, Ctrl-C, Ctrl-D)."""
+        while True:
+            typed = self.ask.path("Path of an image or CSV (Enter = back):")
+            path = listing.typed_path(typed)
+            if path is None:
+                return
+            try:
+                self.load_file(path)
+                return
+            except InputError as err:
+                self.say(f"{err}. Type the path again, or press Enter to go back.", "warn")
 
     def load_file(self, path: Path) -> None:
         """Check that ``path`` can be read and make it the selection."""
@@ -145,9 +183,10 @@ class Menu:
             read_image(path)  # an unreadable file fails now, with its reason, not at recognition
             selection = Selection(path)
         else:
-            selection = pick_row(self.ask, self.say, path)
+            selection = steps.pick_row(self.ask, self.say, path)
         if selection is not None:
             self.selection = selection
+            self.next_choice = "recognize"
             self.say(f"Loaded {describe_selection(path, selection.row, selection.label)}: choose 'Start recognition'.")
 
     def read_selection(self):
@@ -155,12 +194,12 @@ class Menu:
         from detector.csvfile import load_row
 
         s = self.selection
-        if s is None:
-            self.say("Nothing loaded yet: choose 'Load image' first.", "warn")
-            return None
-        if not s.path.exists():
-            self.say(f"{s.path.name} is no longer there (moved or deleted): load another file.", "warn")
-            self.selection = None
+        if s is None or not s.path.exists():
+            why = "Nothing loaded yet: choose 'Load image' first."
+            if s is not None:
+                why = f"{s.path.name} is no longer there (moved or deleted): load another file."
+            self.say(why, "warn")
+            self.selection, self.next_choice = None, "load"
             return None
         predictor = self.predictor()
         if s.row is None:
@@ -175,7 +214,7 @@ class Menu:
         reading = self.read_selection()
         if reading is not None:
             title = describe_selection(self.selection.path, self.selection.row, self.selection.label)
-            self.console.print(reading_panel(reading, title))
+            self.console.print(reading_panel(reading, title, width=self.console.width))
 
     def do_display(self) -> None:
         """Show the picture with its prediction: a window, or a saved PNG and a terminal preview."""
@@ -185,38 +224,41 @@ class Menu:
         if reading.error:
             self.say(f"{self.selection.path.name}: {reading.error}", "error")
             return
-        saved = show_picture(self.console, reading, self.selection, self.outputs_dir)
+        saved = steps.show_picture(self.console, self.say, reading, self.selection, self.outputs_dir, not self.debug)
         if saved is not None:
             self.say(f"No display here (SSH, Docker, CI?): saved the picture to {saved}")
 
     def do_draw(self) -> None:
-        """Open the drawing window (needs a display); report the drawings saved."""
+        """Open the drawing window (needs a display); then offer to load what was saved."""
         from detector.app.window import has_display
 
         if not has_display():
             self.say("Drawing needs a display (a desktop session); none here (SSH, Docker, CI?).", "warn")
             return
-        predictor = self.predictor()
-        self.say("Draw in the window (Clear, Save); close it to come back here.")
-        from detector.app.draw import run_draw
-
-        for path in run_draw(predictor, self.menu_dir):
-            self.say(f"Saved {path}: load it with 'Load image'.")
+        self.predictor()  # a model that cannot load is reported here, before a window opens
+        self.say("Draw in the window (Clear, Save); the menu waits until you close it.")
+        chosen = steps.draw_and_offer(self.ask, self.say, self.loader.path, self.menu_dir, apart=not self.debug)
+        if chosen is not None:
+            self.load_file(chosen)
 
     def do_batch(self) -> None:
         """Read every image and CSV row in menu_data/, show a table and save it as CSV."""
-        from detector.app.render import results_view
-        from detector.files import save_results_csv
-
         files = self.ensure_menu_dir()
         if not files:
             return
-        readings, stopped = read_all(self.console, self.predictor(), files)
-        self.console.print(results_view(readings, stopped=stopped))
-        if stopped:
-            self.say("Stopped with Ctrl-C: the table holds what was read so far.", "warn")
-        if readings:
-            self.say(f"Saved the table to {save_results_csv(readings, self.outputs_dir)}")
+        predictor = self.predictor()
+        readings: list = []
+        self.on_interrupt = lambda: self.show_batch(readings, files, stopped=True)  # Ctrl-C keeps what was read
+        steps.read_all(self.console, predictor, files, readings)
+        self.show_batch(readings, files, stopped=False)
+
+    def show_batch(self, readings: list, files: list[Path], stopped: bool) -> None:
+        """Print the results (what matters first when they do not fit) and save them as CSV."""
+        steps.batch_report(self.console, self.say, readings, files, self.outputs_dir, self.results_stem(), stopped)
+
+    def results_stem(self) -> str:
+        """The saved table's name: the folder read, then ``-results``."""
+        return f"{self.menu_dir.resolve().name or 'menu_data'}-results"
 
     def do_browser(self) -> None:
         """Serve the browser page in the background (once; chosen again, the same server), open it."""
@@ -237,12 +279,19 @@ class Menu:
             self.web = None
 
 
-def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path=None, debug: bool = False) -> int:
+def run_menu(
+    console: Console | None = None,
+    ask: Prompts | None = None,
+    menu_dir: Path | None = None,
+    outputs_dir: Path | None = None,
+    model_path: Path | None = None,
+    debug: bool = False,
+) -> int:
     """Run the interactive menu.
 
     Args:
         console: rich Console to print to (default: a new one on stdout).
-        ask: Prompt layer with ``select``/``text``/``path`` (default: questionary; needs a terminal).
+        ask: Prompt layer (default: questionary; needs a terminal).
         menu_dir: Folder of inputs (default: $ND_MENU_DIR or menu_data/).
         outputs_dir: Folder for saved results (default: $ND_OUTPUTS_DIR or outputs/).
         model_path: Model file, .onnx (default: $ND_MODEL or models/number_detector.onnx).
@@ -255,21 +304,21 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
 
     if ask is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         (console or Console(stderr=True)).print(NO_TERMINAL, markup=False, highlight=False, soft_wrap=True)
-        return 2
+        return ExitCode.USAGE
     from detector import paths
     from detector.app import prompts
 
+    model = Path(model_path or os.environ.get("ND_MODEL") or paths.DEFAULT_MODEL)
     menu = Menu(
         console or Console(),
         ask or prompts.QuestionaryPrompts(),
         Path(menu_dir or os.environ.get("ND_MENU_DIR") or paths.MENU_DATA_DIR),
         Path(outputs_dir or os.environ.get("ND_OUTPUTS_DIR") or paths.OUTPUTS_DIR),
-        ModelLoader(Path(model_path or os.environ.get("ND_MODEL") or paths.DEFAULT_MODEL)),
+        ModelLoader(model),
         debug,
     )
-    when_shown = getattr(menu.ask, "call_when_shown", None)
-    when_shown(menu.loader.start) if when_shown else menu.loader.start()  # torch loads after the menu shows
-    try:
-        return menu.run()
-    except KeyboardInterrupt:
-        return 0
+    problem = listing.model_problem(model, from_env=not model_path and bool(os.environ.get("ND_MODEL")))
+    if problem:
+        menu.say(problem, "error")
+    prompts.when_shown(menu.ask, menu.loader.start)  # torch loads after the menu shows
+    return menu.run()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -16,7 +15,6 @@ from detector.results import LOW_CONFIDENCE, Reading, percent
 
 TABLE_LIMIT = 40  # rows shown in the terminal; the saved CSV holds them all
 BAR_WIDTH = 40  # probability bars; narrower terminals shrink them
-SHADES = " .:-=+*#%@"
 ERRORS_SHOWN = 5  # error lines listed under the results table
 
 
@@ -43,6 +41,50 @@ def notice(message: str, kind: str = "info") -> Text:
     return Text(message, style=style, overflow="fold")
 
 
+def shorten(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` columns at a word boundary, with an ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: max(1, width - 1)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut).rstrip() + "…"
+
+
+def shorten_distinct(titles: Sequence[str], width: int) -> list[str]:
+    """Shorten each title to ``width`` columns; titles that would become equal keep the part where they differ.
+
+    ``handwritten_note_1534.jpg  (7 KB)`` and ``handwritten_note_1535.jpg  (7 KB)`` become
+    ``hand…note_1534.jpg  (7 KB)`` and ``hand…note_1535.jpg  (7 KB)``.
+    """
+    cut = [shorten(t, width) for t in titles]
+    short = list(cut)
+    for i, t in enumerate(cut):
+        group = [titles[j] for j, o in enumerate(cut) if o == t]
+        if len(group) > 1:
+            short[i] = _around(titles[i], _common_prefix(group), width)
+    return short
+
+
+def _common_prefix(texts: list[str]) -> int:
+    """Length of the start all of ``texts`` share (characters, not path parts)."""
+    n = 0
+    while all(len(t) > n for t in texts) and len({t[n] for t in texts}) == 1:
+        n += 1
+    return n
+
+
+def _around(text: str, differs_at: int, width: int) -> str:
+    """Cut ``text`` to ``width`` columns keeping the characters around ``differs_at``."""
+    start = max(0, differs_at - 8)
+    tail = text[start:]
+    if start == 0 or len(text) <= width:
+        return shorten(text, width)
+    room = width - 1 - len(tail)
+    if room >= 4:
+        return text[:room] + "…" + tail
+    return text[:4] + "…" + tail[: max(1, width - 6)] + "…"
+
+
 def describe_selection(path: Path, row: int | None = None, label: int | str | None = None) -> str:
     """Return a short name for the loaded item, e.g. ``digits.csv row 3 (label 7)``."""
     name = path.name if row is None else f"{path.name} row {row}"
@@ -62,8 +104,8 @@ def bar_text(fraction: float, width: int) -> str:
     return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
 
 
-def probability_bars(probabilities: Sequence[float]) -> Table:
-    """Return one bar per digit 0-9; the most likely digit is highlighted and marked."""
+def probability_bars(probabilities: Sequence[float], width: int = BAR_WIDTH) -> Table:
+    """Return one bar per digit 0-9, ``width`` cells long; the most likely digit is highlighted and marked."""
     top = max(range(len(probabilities)), key=lambda d: probabilities[d])
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", width=1)
@@ -73,13 +115,17 @@ def probability_bars(probabilities: Sequence[float]) -> Table:
     for digit, p in enumerate(probabilities):
         best = digit == top
         style = "bold green" if best else "grey50"
-        bar = Text(bar_text(float(p), BAR_WIDTH), style=style)
+        bar = Text(bar_text(float(p), width), style=style)
         grid.add_row(Text(str(digit), style="bold" if best else ""), bar, percent(p), "◀" if best else "")
     return grid
 
 
-def reading_panel(reading: Reading, title: str | None = None) -> RenderableType:
-    """Return the result of one reading: number, confidence, flag and bars or per-digit rows."""
+def reading_panel(reading: Reading, title: str | None = None, width: int = 100) -> RenderableType:
+    """Return the result of one reading: number, confidence, flag and bars or per-digit rows.
+
+    The panel is as wide as its content (never stretched across a wide terminal), and its
+    bars shrink to fit a terminal ``width`` columns wide.
+    """
     title = title or Path(reading.source).name
     if reading.error:
         return notice(f"{title}: {reading.error}", "error")
@@ -95,34 +141,37 @@ def reading_panel(reading: Reading, title: str | None = None) -> RenderableType:
     parts: list[RenderableType] = [head]
     if reading.low_confidence:
         parts.append(notice("Low confidence: the picture may be unclear or not a digit.", "warn"))
-    parts.append(probability_bars(reading.digits[0].probabilities) if len(reading.digits) == 1 else digit_rows(reading))
-    return Panel(Group(*parts), title=title, border_style="green" if not reading.low_confidence else "yellow")
+    bars = max(8, min(BAR_WIDTH, width - 16))  # 16: digit, percentage, marker, padding and the border
+    one = len(reading.digits) == 1
+    parts.append(probability_bars(reading.digits[0].probabilities, bars) if one else digit_rows(reading))
+    style = "green" if not reading.low_confidence else "yellow"
+    return Panel(Group(*parts), title=title, border_style=style, expand=False, title_align="left")
 
 
 def digit_rows(reading: Reading) -> Table:
     """Return a table with one row per digit of a multi-digit reading."""
     table = Table(box=None, padding=(0, 1))
-    for name, justify in (("#", "right"), ("digit", "center"), ("confidence", "right"), ("", "left"), ("box", "left")):
-        table.add_column(name, justify=justify)
+    for name in ("#", "digit", "confidence", "", "x", "y", "w", "h"):
+        table.add_column(name, justify="left" if name == "" else "right")
     for i, d in enumerate(reading.digits, start=1):
         flag = "low" if d.confidence < reading.threshold else ""
-        table.add_row(
-            str(i), str(d.digit), percent(d.confidence), Text(flag, style="yellow"), "x{} y{} {}x{}".format(*d.box)
-        )
+        table.add_row(str(i), str(d.digit), percent(d.confidence), Text(flag, style="yellow"), *map(str, d.box))
+    table.caption = "x, y: top left corner; w × h in pixels"
+    table.caption_justify = "left"
     return table
 
 
-def _row_cells(r: Reading) -> list:
+def _row_cells(r: Reading, name: str) -> list:
     row = "" if r.row is None else str(r.row)
     label = "" if r.label is None else str(r.label)
     mark = {True: Text("✓", style="green"), False: Text("✗", style="red"), None: ""}[r.correct if r.digits else None]
     if r.label is not None and not r.digits and not r.error:
         mark = Text("✗", style="red")
     if r.error:
-        return [Path(r.source).name, row, "-", "", Text("err", style="red"), label, ""]
+        return [name, row, "-", "", Text("err", style="red"), label, ""]
     flag = Text("!", style="bold yellow") if r.low_confidence or not r.digits else ""
     number = r.number or Text("none", style="yellow")
-    return [Path(r.source).name, row, number, percent(r.confidence, 0), flag, label, mark]
+    return [name, row, number, percent(r.confidence), flag, label, mark]
 
 
 def accuracy(readings: Sequence[Reading]) -> tuple[int, int]:
@@ -131,25 +180,53 @@ def accuracy(readings: Sequence[Reading]) -> tuple[int, int]:
     return sum(bool(r.correct) for r in labelled), len(labelled)
 
 
-def results_table(readings: Sequence[Reading], limit: int = TABLE_LIMIT) -> Table:
-    """Return the batch results table: a row per image or CSV row (the first ``limit``)."""
+def what_matters_first(readings: Sequence[Reading], new: Collection[str] = ()) -> list[Reading]:
+    """Return the readings in the order to show when not all fit: errors, unsure or wrong ones, new files, the rest.
+
+    Within each group the original order (by file name, then row) is kept.
+    """
+
+    def rank(r: Reading) -> int:
+        if r.error:
+            return 0
+        if r.low_confidence or not r.digits or r.correct is False:
+            return 1
+        return 2 if r.source in new else 3
+
+    return sorted(readings, key=rank)
+
+
+def results_table(
+    readings: Sequence[Reading], limit: int = TABLE_LIMIT, width: int | None = None, new: Collection[str] = ()
+) -> Table:
+    """Return the batch results table: a row per image or CSV row, at most ``limit`` (what matters first).
+
+    File names are shortened to fit a terminal ``width`` columns wide, staying distinct
+    (without a width, rich cuts them); new files are bold.
+    """
+    shown = list(readings) if len(readings) <= limit else what_matters_first(readings, new)[:limit]
     table = Table(title="Results", box=box.SIMPLE_HEAD, padding=0)
     table.add_column("file", overflow="ellipsis", min_width=6)
-    for name, width in (("row", 3), ("number", 6), ("conf", 4), ("low", 3), ("label", 5), ("ok", 2)):
-        table.add_column(name, min_width=width, no_wrap=name != "number", justify="left" if name == "ok" else "right")
-    for r in readings[:limit]:
-        table.add_row(*_row_cells(r))
+    for name, w in (("row", 3), ("number", 6), ("conf", 6), ("low", 3), ("label", 5), ("ok", 2)):
+        table.add_column(name, min_width=w, no_wrap=name != "number", justify="left" if name == "ok" else "right")
+    names = [Path(r.source).name for r in shown]
+    names = names if width is None else shorten_distinct(names, max(6, width - 32))
+    for r, name in zip(shown, names, strict=True):
+        table.add_row(*_row_cells(r, name), style="bold" if r.source in new else None)
     return table
 
 
-def results_view(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopped: bool = False) -> Group:
+def results_view(
+    readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopped: bool = False, new: Collection[str] = (),
+    width: int | None = None,
+) -> Group:  # fmt: skip
     """Return the results table followed by one line per input that could not be read (first few)."""
     failed = [r for r in readings if r.error]
     lines = [notice(f"{Path(r.source).name}{_row_name(r)}: {r.error}", "error") for r in failed[:ERRORS_SHOWN]]
     if len(failed) > ERRORS_SHOWN:
         lines.append(notice(f"... and {len(failed) - ERRORS_SHOWN} more errors, listed in the saved CSV", "error"))
     summary = Text(results_summary(readings, limit, stopped), style="bold")
-    return Group(results_table(readings, limit), summary, *lines)
+    return Group(results_table(readings, limit, width, new), summary, *lines)
 
 
 def _row_name(r: Reading) -> str:
@@ -160,7 +237,7 @@ def results_summary(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopp
     """Return the line under the table: count, accuracy over labelled rows, errors."""
     parts = [f"{len(readings)} read" + (" (stopped early)" if stopped else "")]
     if len(readings) > limit:
-        parts.append(f"first {limit} shown, all in the saved CSV")
+        parts.append(f"{limit} shown: errors, unsure readings and new files (bold) first; all in the saved CSV")
     right, total = accuracy(readings)
     if total:
         parts.append(f"accuracy {right}/{total} = {right / total:.1%}")
@@ -168,44 +245,3 @@ def results_summary(readings: Sequence[Reading], limit: int = TABLE_LIMIT, stopp
     if errors:
         parts.append(f"{errors} could not be read")
     return "; ".join(parts)
-
-
-def image_preview(pixels, max_cols: int = 56, max_rows: int = 20, color: bool = True) -> Text:
-    """Return a terminal picture of a grayscale image (0..1): two pixels per character cell.
-
-    With colour each cell is an upper half block whose foreground is the top pixel and
-    background the bottom one; without colour a character is chosen by brightness.
-    """
-    import numpy as np
-
-    small = _fit(pixels, max_cols, max_rows * 2)
-    if small.shape[0] % 2:
-        small = np.vstack([small, small[-1:]])
-    text = Text(no_wrap=True, overflow="crop")
-    for y in range(0, small.shape[0], 2):
-        if y:
-            text.append("\n")
-        for top, bottom in zip(small[y], small[y + 1], strict=True):
-            if color:
-                text.append("▀", style=Style(color=_rgb(top), bgcolor=_rgb(bottom)))
-            else:
-                text.append(SHADES[min(len(SHADES) - 1, int((top + bottom) / 2 * len(SHADES)))])
-    return text
-
-
-def _rgb(value: float) -> str:
-    v = round(min(1.0, max(0.0, float(value))) * 255)
-    return f"rgb({v},{v},{v})"
-
-
-def _fit(pixels, max_w: int, max_h: int):
-    """Resize so the image fits max_w x max_h cells, keeping its aspect ratio (area average)."""
-    import numpy as np
-    from PIL import Image
-
-    h, w = pixels.shape
-    factor = min(max_w / w, max_h / h)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    img = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.float32), mode="F")
-    resample = Image.BOX if factor < 1 else Image.NEAREST
-    return np.clip(np.asarray(img.resize(size, resample), dtype=np.float32), 0, 1)

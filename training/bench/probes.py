@@ -100,7 +100,7 @@ def menu_first_recognition_seconds(model: Path, menu_dir: Path, after: float = 1
         child.expect_exact("Exit")
         time.sleep(max(0.0, after - (time.perf_counter() - start)))
         pressed = time.perf_counter()
-        child.send(DOWN + "\r")  # the menu returns on Load image: one down is Start recognition
+        child.send("\r")  # after Load image the cursor rests on Start recognition
         child.expect_exact("Number:")
         return time.perf_counter() - pressed
     finally:
