@@ -12,6 +12,7 @@ from detector import annotate, files
 from detector.app import window
 from detector.errors import OutputError
 from detector.files import save_new, save_results_csv, unique_path, write_atomic
+from detector.paths import PROJECT_ROOT
 from detector.results import DigitResult, Reading
 from tests.conftest import blobs_picture, digit_picture, pixel_csv
 
@@ -219,3 +220,25 @@ def test_a_window_process_that_dies_is_reported_and_what_it_sent_is_kept():
     assert result.died == "The window was closed from outside (X connection to :99 broken)"
     fine = window.run_apart(lambda send, n: n * 2, 21)
     assert fine.value == 42 and fine.died is None
+
+
+def test_a_window_killed_after_the_model_ran_still_ends_its_process(tiny_model):
+    """Xlib's exit(1) in the forked child must not wait for onnxruntime threads that stayed in the parent."""
+    import subprocess
+    import sys
+
+    code = f"""
+import ctypes, os
+import numpy as np
+from detector.app import window
+from detector.runtime import OnnxModel
+OnnxModel.load({str(tiny_model)!r}).probabilities(np.zeros((300, 28, 28), np.float32))  # its thread pool runs
+
+def killed(send):
+    os.write(2, b"X connection to :99 broken (explicit kill or server shutdown).\\n")
+    ctypes.CDLL(None).exit(1)  # what Xlib does when the window is killed
+
+print(window.run_apart(killed).died)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT)
+    assert proc.stdout.strip() == "The window was closed from outside (X connection to :99 broken)"

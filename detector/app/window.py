@@ -4,6 +4,7 @@ window in a child process so that a window killed from outside cannot take the m
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from detector.annotate import annotate, caption
 from detector.results import Reading
 
+log = logging.getLogger(__name__)
 NON_GUI_BACKENDS = ("agg", "pdf", "ps", "svg", "cairo", "template", "module://matplotlib_inline.backend_inline")
 
 
@@ -108,6 +110,7 @@ def _collect(receive, result: ChildResult) -> None:
 
 def _child(send, stderr_fd: int, target: Callable, args: tuple) -> None:
     os.dup2(stderr_fd, 2)  # the toolkit's dying words go to the parent, not over the menu
+    _skip_destructors_on_exit()
     if "torch" in sys.modules:  # OpenMP's thread pool does not survive fork: one thread (a drawing is small)
         sys.modules["torch"].set_num_threads(1)
     try:
@@ -116,6 +119,30 @@ def _child(send, stderr_fd: int, target: Callable, args: tuple) -> None:
     except Exception as err:  # reported by the parent as one line
         send.send(("died", f"unexpected {type(err).__name__}: {err}"))
         os._exit(1)
+
+
+_EXIT_HOOK: list = []  # keeps the C callback alive for the child's lifetime
+
+
+def _skip_destructors_on_exit() -> None:
+    """Make a C-level ``exit()`` in this forked child end it at once (status 1).
+
+    Xlib calls ``exit(1)`` when the window's X connection breaks. ``exit`` then runs the
+    C++ destructors of libraries the parent loaded, and onnxruntime's thread pool, whose
+    threads did not survive the fork, waits for them for ever. A C ``atexit`` handler
+    registered now runs before those destructors (registered earlier) and skips them; the
+    child's normal way out, ``os._exit``, never runs it.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        hook = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(lambda _arg: os._exit(1))
+        # glibc exports __cxa_atexit (what atexit() calls; atexit itself is not in libc.so)
+        if libc.__cxa_atexit(hook, None, None) == 0:
+            _EXIT_HOOK.append(hook)
+    except (OSError, AttributeError):  # no C library to ask: the window still works, a kill may hang it
+        log.debug("could not register the exit hook", exc_info=True)
 
 
 def _why(exitcode: int | None, stderr) -> str:
