@@ -14,8 +14,6 @@ from detector.files import write_atomic
 
 log = logging.getLogger(__name__)
 
-TRAIN_HINT = "train one with: python -m training.train --data-dir ../shared/data"
-
 
 def save_checkpoint(path: str | Path, model, config: ModelConfig, meta: dict | None = None) -> Path:
     """Write weights, config and metadata atomically (``files.write_atomic``: temporary file, then rename).
@@ -55,14 +53,14 @@ def load_checkpoint(path: str | Path, device: str = "cpu"):
 
     path = Path(path)
     if not path.is_file():
-        raise ModelError(f"no model at {path}; {TRAIN_HINT}")
+        raise ModelError(f"no model at {path}")
     payload = _load_weights(path, device)
     config = _check_payload(payload, path)
     try:
         model = DigitNet(config)
         model.load_state_dict(payload["state_dict"])
     except (RuntimeError, KeyError, TypeError, ValueError, AttributeError) as err:
-        raise ModelError(f"{path.name} does not match the {ARCH_NAME} v{ARCH_VERSION} layers; {TRAIN_HINT}") from err
+        raise ModelError(f"{path.name} does not match the {ARCH_NAME} v{ARCH_VERSION} layers") from err
     model.to(device).eval()
     meta = payload.get("meta")
     return model, config, meta if isinstance(meta, dict) else {}
@@ -80,43 +78,42 @@ def _load_weights(path: Path, device: str):
             return torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as err:
         if "GLOBAL" in str(err) or "global" in str(err):
-            raise ModelError(f"{path.name} holds code, not just weights, and was refused; {TRAIN_HINT}") from err
-        raise ModelError(f"{path.name} is damaged or not a weights-only checkpoint (refused); {TRAIN_HINT}") from err
+            raise ModelError(f"{path.name} holds code, not just weights, and was refused") from err
+        raise ModelError(f"{path.name} is damaged or not a weights-only checkpoint (refused)") from err
     except PermissionError as err:
-        raise ModelError(f"no permission to read {path.name}; fix its permissions (chmod +r)") from err
+        raise ModelError(f"no permission to read {path.name}; fix its permissions (chmod +r)", needs=None) from err
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError, IndexError) as err:
-        raise ModelError(f"{path.name} is damaged or not a checkpoint; {TRAIN_HINT}") from err
+        raise ModelError(f"{path.name} is damaged or not a checkpoint") from err
 
 
 def _check_payload(payload, path: Path) -> ModelConfig:
     if not isinstance(payload, dict) or "config" not in payload or "state_dict" not in payload:
-        raise ModelError(f"{path.name} is not a Number Detector checkpoint; {TRAIN_HINT}")
-    return read_config(payload["config"], path.name, TRAIN_HINT)
+        raise ModelError(f"{path.name} is not a Number Detector checkpoint")
+    return read_config(payload["config"], path.name)
 
 
-def read_config(raw, name: str, hint: str) -> ModelConfig:
+def read_config(raw, name: str) -> ModelConfig:
     """Rebuild the :class:`ModelConfig` stored in a model file, refusing any this program cannot run.
 
     Args:
         raw: The stored dict (from a checkpoint or an ONNX model's metadata).
         name: The file's name, for the message.
-        hint: What to do, appended to the message.
 
     Raises:
         ModelError: No readable config, another architecture, or impossible settings.
     """
     if not isinstance(raw, dict):
-        raise ModelError(f"{name} has no readable config; {hint}")
+        raise ModelError(f"{name} has no readable config")
     arch, version = raw.get("arch"), raw.get("version")
     if arch != ARCH_NAME or version != ARCH_VERSION:
         runs = f"{ARCH_NAME} v{ARCH_VERSION}"
-        raise ModelError(f"{name} is a {arch} v{version} model but this program runs {runs}; {hint}")
+        raise ModelError(f"{name} is a {arch} v{version} model but this program runs {runs}")
     try:
         config = ModelConfig.from_dict(raw)
     except (TypeError, ValueError) as err:
-        raise ModelError(f"{name} has an unreadable config; {hint}") from err
+        raise ModelError(f"{name} has an unreadable config") from err
     if not _sane(config):
-        raise ModelError(f"{name} has impossible settings in its config; {hint}")
+        raise ModelError(f"{name} has impossible settings in its config")
     return config
 
 

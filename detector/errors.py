@@ -31,9 +31,19 @@ class InputError(DetectorError):
 
 
 class ModelError(DetectorError):
-    """A checkpoint that is missing, damaged, unsafe or of another architecture."""
+    """A model file that is missing, damaged, unsafe or of another architecture.
+
+    The message says what is wrong with the file; what to do about it depends on where the
+    program runs (a clone can train or export one, the Docker image cannot), so the app adds
+    that, guided by ``needs``: "model" (another model is needed), "export" (a training
+    checkpoint was given where the .onnx is read) or None (the message already says it).
+    """
 
     exit_code = ExitCode.MODEL
+
+    def __init__(self, message: str, needs: str | None = "model") -> None:
+        super().__init__(message)
+        self.needs = needs
 
 
 class OutputError(DetectorError):

@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 METADATA_KEY = "number_detector"  # metadata_props key holding our JSON
 INPUT_NAME, OUTPUT_NAME = "pixels", "probabilities"
-EXPORT_HINT = "make one with python -m training.train, or from a checkpoint: python -m training.export --model X.pt"
 MAX_BYTES = 512 * 1024 * 1024  # no digit model is this large: refuse rather than read it
 THREADS = 2  # this project's machines have 2 cores; measured in training/bench/speed.py
 
@@ -55,7 +54,7 @@ class OnnxModel:
         raw = _metadata(session, path)
         from detector.checkpoint import read_config
 
-        config = read_config(raw.get("config"), path.name, EXPORT_HINT)
+        config = read_config(raw.get("config"), path.name)
         meta = raw.get("meta")
         return cls(session, config, meta if isinstance(meta, dict) else {}, path)
 
@@ -86,26 +85,23 @@ def session_options(threads: int = THREADS) -> ort.SessionOptions:
 def _read(path: Path) -> bytes:
     try:
         if not path.is_file():
-            raise ModelError(f"no model at {path}; {EXPORT_HINT}")
+            raise ModelError(f"no model at {path}")
         if path.suffix.lower() == ".pt":
-            raise ModelError(
-                f"{path.name} is a training checkpoint; recognition reads .onnx models: "
-                f"python -m training.export --model {path}"
-            )
+            raise ModelError(f"{path.name} is a training checkpoint; recognition reads .onnx models", needs="export")
         if path.stat().st_size > MAX_BYTES:
-            raise ModelError(f"{path.name} is over {MAX_BYTES >> 20} MB, too large for a digit model; {EXPORT_HINT}")
+            raise ModelError(f"{path.name} is over {MAX_BYTES >> 20} MB, too large for a digit model")
         return path.read_bytes()
     except PermissionError as err:
-        raise ModelError(f"no permission to read {path.name}; fix its permissions (chmod +r)") from err
+        raise ModelError(f"no permission to read {path.name}; fix its permissions (chmod +r)", needs=None) from err
     except (OSError, ValueError) as err:
-        raise ModelError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}; {EXPORT_HINT}") from err
+        raise ModelError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
 
 
 def _session(data: bytes, path: Path) -> ort.InferenceSession:
     """Open the session from the bytes already read (the file is not opened twice)."""
     from detector.onnxcheck import WireError, uses_external_data
 
-    damaged = f"{path.name} is damaged or not an ONNX model; {EXPORT_HINT}"
+    damaged = f"{path.name} is damaged or not an ONNX model"
     try:
         external = uses_external_data(data)
     except WireError as err:
@@ -128,22 +124,22 @@ def _check_shapes(session: ort.InferenceSession, path: Path) -> None:
     inputs, outputs = session.get_inputs(), session.get_outputs()
     if len(inputs) != 1 or inputs[0].name != INPUT_NAME or list(inputs[0].shape[1:]) != [1, 28, 28]:
         got = ", ".join(f"{i.name} {i.shape}" for i in inputs)
-        raise ModelError(f"{path.name} takes {got}, not (batch, 1, 28, 28) pixels; {EXPORT_HINT}")
+        raise ModelError(f"{path.name} takes {got}, not (batch, 1, 28, 28) pixels")
     if not all(i.type == "tensor(float)" for i in inputs) or not outputs:
-        raise ModelError(f"{path.name} does not take float pixels; {EXPORT_HINT}")
+        raise ModelError(f"{path.name} does not take float pixels")
     out = outputs[0]
     if out.name != OUTPUT_NAME or len(out.shape) != 2 or out.shape[1] != 10:
-        raise ModelError(f"{path.name} gives {out.name} {out.shape}, not 10 digit probabilities; {EXPORT_HINT}")
+        raise ModelError(f"{path.name} gives {out.name} {out.shape}, not 10 digit probabilities")
 
 
 def _metadata(session: ort.InferenceSession, path: Path) -> dict:
     text = session.get_modelmeta().custom_metadata_map.get(METADATA_KEY)
     if text is None:
-        raise ModelError(f"{path.name} has no Number Detector metadata (not made by training.export); {EXPORT_HINT}")
+        raise ModelError(f"{path.name} has no Number Detector metadata (not made by training.export)")
     try:
         raw = json.loads(text)
     except ValueError as err:
-        raise ModelError(f"{path.name} has unreadable Number Detector metadata; {EXPORT_HINT}") from err
+        raise ModelError(f"{path.name} has unreadable Number Detector metadata") from err
     if not isinstance(raw, dict):
-        raise ModelError(f"{path.name} has unreadable Number Detector metadata; {EXPORT_HINT}")
+        raise ModelError(f"{path.name} has unreadable Number Detector metadata")
     return raw

@@ -12,13 +12,14 @@ def test_exit_codes_live_on_the_exception_classes():
 
 
 def test_model_error_gets_the_hint_that_fits_this_installation(monkeypatch):
-    err = ModelError("no model at /x.pt; train one with: python -m training.train --data-dir ../shared/data")
+    err = ModelError("no model at /x.onnx")
     text = hints.message(err)
-    assert text.startswith("no model at /x.pt; train one with: python -m training.train (run in ")
-    assert "../shared/data" not in text and text.count("train one with") == 1
+    assert text.startswith("no model at /x.onnx; train one with: python -m training.train")
+    assert "(run in " in text and text.count("train one with") == 1
+    checkpoint = hints.message(ModelError("x.pt is a training checkpoint", needs="export"))
+    assert "python -m training.export --model" in checkpoint
     monkeypatch.setattr(hints, "can_train", lambda: False)  # the Docker image: no training/
-    assert "cannot train" in hints.message(err) and "training.train" not in hints.message(err)
-    assert hints.message(ModelError("no permission to read m.pt; fix its permissions (chmod +r)")).endswith(
-        "(chmod +r)"
-    )
-    assert hints.message(InputError("x.png is empty")) == "x.png is empty"
+    assert "cannot train" in hints.message(err) and "training." not in hints.message(err)
+    assert hints.message(
+        ModelError("no permission to read m.onnx; fix its permissions (chmod +r)", needs=None)
+    ).endswith("(chmod +r)")

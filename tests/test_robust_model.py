@@ -32,9 +32,10 @@ def test_good_checkpoint_loads(good):
     assert isinstance(model, DigitNet) and config == ModelConfig() and meta == {"note": "random weights"}
 
 
-def test_missing_checkpoint_says_how_to_train(tmp_path):
-    with pytest.raises(ModelError, match=re.escape("python -m training.train")):
+def test_missing_checkpoint_says_what_is_missing_and_needs_a_model(tmp_path):
+    with pytest.raises(ModelError, match=re.escape(f"no model at {tmp_path / 'nothing.pt'}")) as info:
         load_checkpoint(tmp_path / "nothing.pt")
+    assert info.value.needs == "model"
 
 
 @pytest.mark.parametrize("cut", [0, 10, 200, 0.5, 0.9])

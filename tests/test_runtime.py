@@ -65,8 +65,10 @@ def test_a_good_model_loads_its_config_and_runs_any_batch(tmp_path):
         assert probs.shape == (n, 10) and np.allclose(probs.sum(1), 1, atol=1e-5)
 
 
-def test_missing_model_says_how_to_make_one(tmp_path):
-    assert "no model at" in refused(tmp_path / "none.onnx") and "training" in refused(tmp_path / "none.onnx")
+def test_missing_model_says_what_is_missing_and_needs_a_model(tmp_path):
+    with pytest.raises(ModelError) as info:
+        OnnxModel.load(tmp_path / "none.onnx")
+    assert str(info.value) == f"no model at {tmp_path / 'none.onnx'}" and info.value.needs == "model"
 
 
 @pytest.mark.parametrize("keep", [0, 1, 10, 0.5, 0.99])
@@ -135,7 +137,12 @@ def test_external_data_hidden_in_a_subgraph_is_found():
 
 
 def test_a_training_checkpoint_is_pointed_to_the_export(tiny_checkpoint):
-    assert "python -m training.export --model" in refused(tiny_checkpoint)
+    from detector.app.hints import message
+    from detector.runtime import OnnxModel
+
+    with pytest.raises(ModelError) as info:
+        OnnxModel.load(tiny_checkpoint)
+    assert info.value.needs == "export" and "python -m training.export --model" in message(info.value)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
