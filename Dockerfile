@@ -2,6 +2,7 @@
 #   docker build -t number-detector .
 #   docker run -it --rm -v "$PWD/menu_data:/app/menu_data" -v "$PWD/outputs:/app/outputs" --user "$(id -u):$(id -g)" number-detector
 #   docker run --rm -v "$PWD/menu_data:/app/menu_data:ro" number-detector predict --json menu_data
+#   docker run --rm -p 8000:8000 number-detector serve --host 0.0.0.0   # the browser page
 # BASE: any image with Python 3.11 and pip (the tests build one with debootstrap).
 ARG BASE=python:3.11-slim
 FROM ${BASE}
@@ -11,7 +12,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     MPLBACKEND=Agg \
-    MPLCONFIGDIR=/tmp/matplotlib
+    MPLCONFIGDIR=/tmp/matplotlib \
+    XDG_CACHE_HOME=/tmp/cache
 
 WORKDIR /app
 
@@ -35,5 +37,6 @@ RUN python -m compileall -q detector number_detector.py \
 
 USER app
 VOLUME ["/app/menu_data", "/app/outputs"]
+EXPOSE 8000
 ENTRYPOINT ["python", "number_detector.py"]
 CMD []

@@ -9,7 +9,7 @@ import sys
 
 import pexpect
 
-DOWN = "\x1b[B"
+UP = "\x1b[A"
 
 
 def main(image: str) -> int:
@@ -20,7 +20,7 @@ def main(image: str) -> int:
     )  # fmt: skip
     child.expect("Number Detector")
     child.expect("Exit")
-    child.send(DOWN * 6 + "\r")  # Exit is the seventh option
+    child.send(UP + "\r")  # the cursor starts on Explain; one up wraps round to Exit, the last option
     child.expect("Bye.")
     child.expect(pexpect.EOF)
     child.close()

@@ -97,6 +97,32 @@ written=$(find "$out" -type f -name '*.png' | head -1)
 [ -n "$written" ] && [ "$(stat -c %u "$written")" = "$uid" ] || { echo "nothing written by uid $uid in $out"; exit 1; }
 echo "wrote ${written#"$out"/} as uid $uid"
 
+say "serve --host 0.0.0.0 with -p: the page and the API from the host"
+hostport=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cid=$(docker run -d --rm -p "127.0.0.1:$hostport:8000" "$IMAGE" serve --host 0.0.0.0)
+trap 'docker rm -f "$cid" >/dev/null 2>&1' EXIT
+"$PY" - "$hostport" "$ROOT/menu_data/house_sign_7971.jpg" <<'EOF'
+import json, sys, time, urllib.request
+base = f"http://127.0.0.1:{sys.argv[1]}"
+for _ in range(150):  # the container starts and loads the model
+    try:
+        health = json.load(urllib.request.urlopen(f"{base}/api/health", timeout=2))
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("the server in the container never answered")
+page = urllib.request.urlopen(f"{base}/", timeout=5).read().decode()
+body = open(sys.argv[2], "rb").read()
+req = urllib.request.Request(f"{base}/api/predict", data=body, headers={"Content-Type": "image/jpeg"})
+reading = json.load(urllib.request.urlopen(req, timeout=30))
+assert "<canvas" in page and health["file"] == "number_detector.onnx", (health, page[:200])
+assert reading["number"] == "7971", reading
+print(f"page served, health {health['model']} v{health['version']}, the sign read {reading['number']}")
+EOF
+docker rm -f "$cid" >/dev/null
+trap - EXIT
+
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 say "image size: $((size / 1000000)) MB ($IMAGE, base $BASE_TAG: $(($(docker image inspect -f '{{.Size}}' "$BASE_TAG") / 1000000)) MB)"
 echo "make test-docker: passed"
