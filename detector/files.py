@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from detector.errors import OutputError
+from detector.results import rounded
 
 MAX_NUMBERED = 9999  # stem-0001 ... beyond this the folder is surely full of leftovers
 
@@ -167,7 +168,7 @@ def save_results_csv(readings, folder: str | Path, stem: str = "menu_data-result
             r.source,
             "" if r.row is None else r.row,
             r.number,
-            f"{r.confidence:.4f}",
+            f"{rounded(r.confidence):.4f}",  # the JSON rule: never 1.0000 below certainty
             int(r.low_confidence),
             "" if r.label is None else r.label,
             "" if r.correct is None else int(r.correct),

@@ -33,3 +33,15 @@ def test_no_temporary_file_is_left_behind(tmp_path):
     write_atomic(tmp_path / "a.csv", b"x")
     write_atomic(tmp_path / "a.csv", b"y")
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"] and (tmp_path / "a.csv").read_bytes() == b"y"
+
+
+def test_results_table_never_rounds_up_to_certainty(tmp_path):
+    import csv
+
+    from detector.files import save_results_csv
+    from detector.results import DigitResult, Reading
+
+    sure = Reading("a.png", digits=(DigitResult(7, 0.99996, (0.0,) * 10, (0, 0, 5, 5)),))
+    path = save_results_csv([sure], tmp_path)
+    with open(path, newline="") as fh:
+        assert next(csv.DictReader(fh))["confidence"] == "0.9999"
