@@ -20,9 +20,9 @@ from starlette.testclient import TestClient
 
 from detector.app.web.server import STATIC, create_app, model_facts
 from detector.app.web.uploads import MAX_BODY, base_name
-from tests.conftest import number_photo as photo
-from tests.conftest import pad_drawing as drawing
-from tests.conftest import snapshot
+from tests.helpers import number_photo as photo
+from tests.helpers import pad_drawing as drawing
+from tests.helpers import snapshot
 
 
 def png(img: Image.Image) -> bytes:

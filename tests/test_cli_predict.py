@@ -4,13 +4,11 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-from detector.paths import DEFAULT_MODEL, MENU_DATA_DIR, PROJECT_ROOT
+from detector.paths import MENU_DATA_DIR, PROJECT_ROOT
+from tests.helpers import needs_shipped_model
 
 KEYS = {"source", "row", "label", "number", "confidence", "unsure", "digits", "error"}
 DIGIT_KEYS = {"digit", "confidence", "unsure", "box", "probabilities"}
-needs_model = pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet")
 
 
 def run(*args, cwd=PROJECT_ROOT):
@@ -20,7 +18,7 @@ def run(*args, cwd=PROJECT_ROOT):
     return proc.returncode, proc.stdout, proc.stderr
 
 
-@needs_model
+@needs_shipped_model
 def test_predict_json_reads_every_sample_right():
     code, out, err = run("predict", "--json", str(MENU_DATA_DIR))
     assert code == 0, err
@@ -40,7 +38,7 @@ def test_predict_json_reads_every_sample_right():
     assert csv_rows == list(range(len(csv_rows))) and csv_rows
 
 
-@needs_model
+@needs_shipped_model
 def test_text_mode_is_tab_separated_and_errors_go_to_stderr(tmp_path):
     bad = tmp_path / "broken.png"
     bad.write_text("not an image")

@@ -13,7 +13,7 @@ from detector.app import window
 from detector.errors import OutputError
 from detector.files import save_new, save_results_csv, unique_path, write_atomic
 from detector.results import DigitResult, Reading
-from tests.conftest import blobs_picture, digit_picture, pixel_csv
+from tests.helpers import blobs_picture, digit_picture, pixel_csv
 
 GREEN, RED = (30, 200, 60), (230, 40, 40)
 

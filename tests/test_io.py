@@ -8,7 +8,7 @@ from PIL import Image
 
 from detector.csvfile import count_csv_rows, read_csv
 from detector.io import list_inputs, read_image
-from tests.conftest import digit_picture
+from tests.helpers import digit_picture
 
 
 def digit_rows(n: int = 3) -> np.ndarray:

@@ -20,60 +20,7 @@ from detector.app.menu import run_menu
 from detector.app.menu_steps import parse_row
 from detector.errors import ModelError
 from detector.paths import PROJECT_ROOT
-from tests.conftest import snapshot
-
-
-class Scripted:
-    """A prompt layer that answers from a list of (kind, answer) pairs and records the questions.
-
-    A select answer may be a value or the start of a choice's title; None is what the
-    real prompts answer for Ctrl-C, Ctrl-D and Escape. ``defaults`` records where each
-    select put its cursor.
-    """
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.asked: list[tuple[str, str]] = []
-        self.defaults: list[str | None] = []
-
-    def _next(self, kind: str, message: str):
-        self.asked.append((kind, message))
-        assert self.answers, f"no scripted answer left for {kind}: {message!r}"
-        want, answer = self.answers.pop(0)
-        assert want == kind, f"expected a {want} prompt, got {kind}: {message!r}"
-        return answer
-
-    def select(self, message, choices, default=None):
-        self.defaults.append(default)
-        answer = self._next("select", message)
-        if answer is None:
-            return None
-        values = [v for _, v in choices]
-        if answer in values:
-            return answer
-        matches = [v for title, v in choices if title.startswith(answer)]
-        assert len(matches) == 1, f"{answer!r} is not one of {[t for t, _ in choices]}"
-        return matches[0]
-
-    def text(self, message):
-        return self._next("text", message)
-
-    def path(self, message):
-        return self._next("path", message)
-
-
-def sel(answer):
-    return ("select", answer)
-
-
-def run(tmp_path, menu_dir, model, *answers, width=100, **console_args):
-    """Run the menu with scripted answers; return (exit code, output, prompts)."""
-    out = io.StringIO()
-    console = Console(file=out, width=width, **console_args)
-    ask = Scripted(*answers)
-    code = run_menu(console, ask, menu_dir, tmp_path / "outputs", model)
-    assert not ask.answers, f"answers left over: {ask.answers}"
-    return code, out.getvalue(), ask
+from tests.helpers import Scripted, run, sel, snapshot
 
 
 def test_explain_shows_the_folder_and_formats(tmp_path, menu_dir, tiny_model):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from detector.paths import PROJECT_ROOT
-from tests.conftest import digit_picture, pixel_csv
+from tests.helpers import digit_picture, pixel_csv
 
 # ---- menu in a real pseudo-terminal: the real prompt layer's keys, NO_COLOR -----------------------------------
 

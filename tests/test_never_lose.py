@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_menu import run, sel
 
 from detector import annotate, files
 from detector.app import cli
 from detector.results import DigitResult, Reading
-from tests.conftest import digit_picture
+from tests.helpers import digit_picture, run, sel
 
 
 def contents(folder: Path) -> dict:

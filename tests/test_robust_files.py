@@ -13,56 +13,13 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 import detector.io as dio
 from detector.errors import InputError
 from detector.io import MAX_PIXELS, list_inputs, read_image
-from detector.paths import DEFAULT_MODEL, PROJECT_ROOT
-from tests.conftest import digit_picture
-
-needs_model = pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet")
-
-
-def seven(size: int = 100) -> Image.Image:
-    """A '7' drawn in two strokes as a mode "L" mask (255 = ink)."""
-    img = Image.new("L", (size, size), 0)
-    s = size / 100
-    ImageDraw.Draw(img).line([(30 * s, 25 * s), (70 * s, 25 * s), (45 * s, 80 * s)], fill=255, width=int(8 * s))
-    return img
-
-
-def png_bytes(width: int = 40, height: int = 30) -> bytes:
-    path_img = Image.fromarray(np.random.default_rng(0).integers(0, 255, (height, width), dtype=np.uint8))
-    buf = io.BytesIO()
-    path_img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.merge("RGB", [seven()] * 3).save(buf, format="JPEG", quality=90)
-    return buf.getvalue()
-
-
-def bomb_png(side: int = 30000) -> bytes:
-    """A valid PNG header that claims side x side pixels, with a few rows of data."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    data = zlib.compress(b"\x00" * (side + 1) * 8)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
-
-
-BAD_FILES = {
-    "empty.png": (b"", "empty (0 bytes)"),
-    "truncated.png": (png_bytes()[:60], "not a readable image"),
-    "truncated.jpg": (jpeg_bytes()[:300], "not a readable image"),
-    "text.png": (b"this is not a picture\n", "not a readable image"),
-    "bomb.png": (bomb_png(), "too large"),
-}
+from detector.paths import PROJECT_ROOT
+from tests.helpers import BAD_FILES, bomb_png, digit_picture, seven
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -189,15 +146,12 @@ def test_transparent_canvas_flattened_to_contrast(tmp_path, ink, paper):
     assert px[mask].mean() == pytest.approx(ink / 255, abs=0.01)  # the ink keeps its own shade
 
 
-@needs_model
 @pytest.mark.parametrize("ink", [0, 255])
-def test_digit_on_transparent_canvas_reads_right(tmp_path, ink):
-    from detector.predict import Predictor
-
+def test_digit_on_transparent_canvas_reads_right(tmp_path, shipped_predictor, ink):
     rgba = np.zeros((100, 100, 4), np.uint8)
     rgba[np.asarray(seven()) > 0] = (ink, ink, ink, 255)
     Image.fromarray(rgba, "RGBA").save(tmp_path / "seven.png")
-    reading = Predictor.load().read_loaded(read_image(tmp_path / "seven.png"), "seven.png")
+    reading = shipped_predictor.read_loaded(read_image(tmp_path / "seven.png"), "seven.png")
     assert reading.number == "7"
 
 

@@ -12,6 +12,7 @@ from detector.checkpoint import load_checkpoint, save_checkpoint
 from detector.config import ModelConfig
 from detector.errors import ModelError
 from detector.model import DigitNet
+from tests.helpers import Payload
 
 
 @pytest.fixture(scope="module")
@@ -81,16 +82,6 @@ def test_same_name_other_layer_shapes(tmp_path):
 def test_malformed_payloads(tmp_path, payload):
     with pytest.raises(ModelError):
         load_checkpoint(saved(tmp_path, payload))
-
-
-class Payload:
-    """Unpickling this calls open(target, "w"): it creates a file."""
-
-    def __init__(self, target):
-        self.target = str(target)
-
-    def __reduce__(self):
-        return (open, (self.target, "w"))
 
 
 def test_malicious_pickle_is_refused_without_running(tmp_path):

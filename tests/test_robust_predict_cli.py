@@ -8,12 +8,11 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
-from test_robust_files import BAD_FILES, seven
-from test_robust_model import Payload
 
 from detector.app import cli
 from detector.config import ModelConfig
 from detector.paths import PROJECT_ROOT
+from tests.helpers import BAD_FILES, Payload, seven
 
 
 def predict(*args, stdin=None):

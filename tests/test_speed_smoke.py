@@ -18,7 +18,7 @@ from detector.paths import PROJECT_ROOT
 from detector.predict import Predictor
 from detector.preprocess import prepare_digit
 from detector.preprocess_batch import prepare_batch
-from tests.conftest import blobs_picture, digit_picture, pixel_csv
+from tests.helpers import blobs_picture, digit_picture, pixel_csv
 from training.bench import speed
 from training.config import CACHE_DIR, DATA_DIR
 from training.data import raw_mnist
