@@ -1,4 +1,5 @@
-"""Checkpoints that are missing, damaged, foreign or hostile: a ModelError, nothing run."""
+"""Checkpoints: a saved model loads back as it was; one missing, damaged, foreign or hostile is a ModelError,
+nothing run."""
 
 import io
 import pickle
@@ -26,6 +27,18 @@ def saved(tmp_path, obj, name="x.pt"):
     torch.save(obj, buf)
     (tmp_path / name).write_bytes(buf.getvalue())
     return tmp_path / name
+
+
+def test_checkpoint_round_trip_rebuilds_model_from_config(tmp_path):
+    config = ModelConfig(mean=0.2, std=0.3, channels=(8, 8, 16, 16, 32))
+    model = DigitNet(config).eval()
+    path = save_checkpoint(tmp_path / "m.pt", model, config, {"note": "x"})
+    loaded, loaded_config, meta = load_checkpoint(path)
+    assert loaded_config == config
+    assert meta == {"note": "x"}
+    x = torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), model(x))
 
 
 def test_good_checkpoint_loads(good):
