@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +14,7 @@ from PIL import Image
 from rich.console import Console
 
 from detector.app import menu as menu_module
-from detector.app.loader import ModelLoader
 from detector.app.menu import run_menu
-from detector.app.menu_steps import parse_row
-from detector.errors import ModelError
 from detector.paths import PROJECT_ROOT
 from tests.helpers import Scripted, run, sel, snapshot
 
@@ -288,29 +284,6 @@ def test_importing_the_menu_loads_no_torch():
     code = f"import sys, detector.app.menu; print(*(m in sys.modules for m in {heavy}))"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False", "False"]  # the model loads once the menu shows
-
-
-def test_model_loader_loads_once_in_background(tiny_model):
-    loader = ModelLoader(tiny_model)
-    loader.start()
-    deadline = time.monotonic() + 30
-    while loader._predictor is None and time.monotonic() < deadline:  # loads without anyone asking
-        time.sleep(0.05)
-    first = loader._predictor
-    assert first is not None and loader.get() is first and loader.get() is first
-    assert first.read_array(np.zeros((28, 28), np.uint8)).digits == ()
-
-
-def test_model_loader_keeps_the_error(tmp_path):
-    loader = ModelLoader(tmp_path / "none.pt")
-    loader.start()
-    for _ in range(2):
-        with pytest.raises(ModelError, match="no model at"):
-            loader.get()
-
-
-def test_parse_row_range():
-    assert [parse_row(t, 3) for t in ("0", " 2 ", "3", "-1", "x", "1.5")] == [0, 2, None, None, None, None]
 
 
 def test_options_are_in_the_documented_order():
