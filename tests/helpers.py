@@ -100,6 +100,19 @@ def pixel_csv(path: Path, images: np.ndarray, labels: list[int] | None = None) -
     return path
 
 
+def drawn_digits(n: int, size: tuple[int, int], seed: int) -> np.ndarray:
+    """Return ``n`` uint8 pictures (H, W) of random strokes: varied boxes, so varied resizes."""
+    rng = np.random.default_rng(seed)
+    h, w = size
+    out = []
+    for _ in range(n):
+        img = Image.new("L", (w, h), 0)
+        points = [(float(rng.uniform(0, w)), float(rng.uniform(0, h))) for _ in range(3)]
+        ImageDraw.Draw(img).line(points, fill=int(rng.integers(80, 256)), width=int(rng.integers(1, 4)))
+        out.append(np.asarray(img))
+    return np.stack(out)
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     """Return {name: (size, mtime_ns)} of the files in ``folder``, to prove nothing changed."""
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
