@@ -118,6 +118,15 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
 
+def text_of(renderable, width: int = 100, **kwargs) -> str:
+    """What ``renderable`` prints on a StringIO console of ``width`` columns (console options in ``kwargs``)."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, **kwargs)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
 # ---- hostile image files and checkpoints ------------------------------------------------------------------
 
 

@@ -1,5 +1,8 @@
 """Never lose anything: the menu leaves menu_data/ untouched, outputs appear only by an atomic rename,
-and a full disk or read-only folder is one reported line with no file, not even a temp file, left behind."""
+and a full disk or read-only folder is one reported line with no file, not even a temp file, left behind.
+
+An end-to-end suite rather than one module's tests: it runs every menu option and `predict` over one folder.
+"""
 
 from __future__ import annotations
 
