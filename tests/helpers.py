@@ -139,6 +139,7 @@ def seven(size: int = 100) -> Image.Image:
 
 
 def png_bytes(width: int = 40, height: int = 30) -> bytes:
+    """A PNG of random grey pixels."""
     path_img = Image.fromarray(np.random.default_rng(0).integers(0, 255, (height, width), dtype=np.uint8))
     buf = io.BytesIO()
     path_img.save(buf, format="PNG")
@@ -146,6 +147,7 @@ def png_bytes(width: int = 40, height: int = 30) -> bytes:
 
 
 def jpeg_bytes() -> bytes:
+    """A JPEG of the '7' from ``seven``."""
     buf = io.BytesIO()
     Image.merge("RGB", [seven()] * 3).save(buf, format="JPEG", quality=90)
     return buf.getvalue()
@@ -224,6 +226,7 @@ class Scripted:
 
 
 def sel(answer):
+    """A scripted answer to a select prompt."""
     return ("select", answer)
 
 
