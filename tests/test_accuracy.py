@@ -2,7 +2,6 @@
 
 import pytest
 
-from detector.paths import DEFAULT_MODEL
 from detector.preprocess_batch import prepare_batch
 from training.config import CACHE_DIR, DATA_DIR
 from training.data import raw_mnist
@@ -12,7 +11,6 @@ pytestmark = [
     pytest.mark.skipif(
         not (DATA_DIR / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").exists(), reason="MNIST not in ../shared/data"
     ),
-    pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="models/number_detector.pt not trained yet"),
 ]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from detector.paths import MENU_DATA_DIR
-from tests.conftest import number_photo
+from tests.helpers import number_photo
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SKIP_REASON = "chromium not installed: run make test-browser"

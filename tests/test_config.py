@@ -48,3 +48,10 @@ def test_a_checkpoint_with_impossible_preprocessing_is_a_model_error(tmp_path):
     torch.save({"config": {**ModelConfig().to_dict(), "digit_box": 500}, "state_dict": DigitNet().state_dict()}, path)
     with pytest.raises(ModelError, match="config"):
         load_checkpoint(path)
+
+
+@pytest.mark.parametrize("field", ["arch", "version"])
+def test_config_round_trip(field):
+    config = ModelConfig()
+    assert ModelConfig.from_dict(config.to_dict()) == config
+    assert field in config.to_dict()

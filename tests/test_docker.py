@@ -18,7 +18,7 @@ import pytest
 from dockerfile_parse import DockerfileParser
 
 from detector.paths import MENU_DATA_DIR, PROJECT_ROOT
-from tests.conftest import snapshot
+from tests.helpers import snapshot
 
 README_LINES = (
     "docker build -t number-detector .",

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 
 from detector.app.draw import OTHER, SIZE, TOP, DrawPad, paint_segment
-from detector.paths import DEFAULT_MODEL
 
 matplotlib.use("Agg")
 
@@ -157,31 +156,22 @@ def test_save_tells_the_caller_the_file_and_the_number_read(predictor, tmp_path)
     assert told == [(path, pad.reading.number)] and pad.reading.number != ""
 
 
-needs_model = pytest.mark.skipif(
-    not DEFAULT_MODEL.exists(), reason=f"needs the trained model at {DEFAULT_MODEL} (train it first)"
-)
-
-
 @pytest.fixture
-def real_pad(tmp_path):
+def real_pad(tmp_path, shipped_predictor):
     import matplotlib.pyplot as plt
 
-    from detector.predict import Predictor
-
-    pad = DrawPad(Predictor.load(DEFAULT_MODEL), tmp_path)
+    pad = DrawPad(shipped_predictor, tmp_path)
     pad.fig.canvas.draw()
     yield pad
     plt.close(pad.fig)
 
 
-@needs_model
 def test_vertical_stroke_reads_as_one(real_pad):
     stroke(real_pad, [(140, 50 + 10 * i) for i in range(19)])
     assert real_pad.reading.number == "1"
     assert int(bar_heights(real_pad).argmax()) == 1
 
 
-@needs_model
 def test_ring_reads_as_zero(real_pad):
     ring = [(140 + 60 * math.sin(t), 140 - 85 * math.cos(t)) for t in np.linspace(0, 2 * math.pi, 40)]
     stroke(real_pad, ring)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from detector.checkpoint import load_checkpoint
-from tests.conftest import digit_picture
+from tests.helpers import digit_picture
 from training import evaluate
 from training.config import DATA_DIR
 

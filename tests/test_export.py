@@ -14,7 +14,9 @@ from detector.config import ModelConfig
 from detector.errors import ModelError
 from detector.model import DigitNet
 from detector.paths import DEFAULT_CHECKPOINT, DEFAULT_MODEL
+from detector.predict import Predictor
 from detector.runtime import METADATA_KEY, OnnxModel
+from tests.helpers import drawn_digits
 from training import export
 from training.config import DATA_DIR
 
@@ -94,3 +96,15 @@ def test_the_shipped_onnx_model_is_the_shipped_checkpoint():
     assert shipped.config == config and shipped.meta == meta
     images = np.random.default_rng(2).random((20, 28, 28), dtype=np.float32)
     assert np.allclose(shipped.probabilities(images), export.torch_probabilities(model, config, images), atol=1e-4)
+
+
+@pytest.mark.parametrize("n", [1, 300])  # one digit, and more than one batch of 256
+def test_onnxruntime_gives_the_torch_models_probabilities(tiny_checkpoint, tiny_model, n):
+    from detector.checkpoint import load_checkpoint
+    from training.export import torch_probabilities
+
+    model, config, _ = load_checkpoint(tiny_checkpoint)
+    prepared = (drawn_digits(n, (28, 28), seed=n) / 255.0).astype(np.float32)
+    got = Predictor.load(tiny_model).probabilities(prepared)
+    assert got.shape == (n, 10)
+    assert np.allclose(got, torch_probabilities(model, config, prepared), atol=1e-5)

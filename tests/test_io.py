@@ -1,76 +1,24 @@
-"""Reading images of every common format and CSV pixel rows in every layout."""
+"""Reading images (detector.io): every common format, EXIF orientation, odd but valid pictures (16-bit, palette,
+CMYK, transparent, animated, one pixel wide, 100 megapixels) and picture bytes.
 
+The files io refuses (damaged, hostile, unreadable, too large) are in test_io_refusals.py: together the two
+would be a 400-line file.
+"""
+
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from detector.csvfile import count_csv_rows, read_csv
+import detector.io as dio
+from detector.errors import InputError
 from detector.io import list_inputs, read_image
-from tests.conftest import digit_picture
-
-
-def digit_rows(n: int = 3) -> np.ndarray:
-    """n distinct 28x28 uint8 'digits': a bright bar at a different height each."""
-    rows = np.zeros((n, 28, 28), np.uint8)
-    for i in range(n):
-        rows[i, 6 + 3 * i : 9 + 3 * i, 6:22] = 200 + i
-    return rows.reshape(n, 784)
-
-
-def write_csv(path, rows, labels=None, header=None, label_first=True, sep=",", scale=1.0):
-    lines = [] if header is None else [sep.join(header)]
-    for i, row in enumerate(rows):
-        cells = [f"{v * scale:g}" for v in row]
-        if labels is not None:
-            cells = [str(labels[i]), *cells] if label_first else [*cells, str(labels[i])]
-        lines.append(sep.join(cells))
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def read_all(path):
-    chunks = list(read_csv(path, chunk_rows=2))
-    images = np.concatenate([c.images for c in chunks])
-    labels = [lab for c in chunks for lab in c.labels]
-    errors = [e for c in chunks for e in c.errors]
-    return images, labels, errors
-
-
-KAGGLE = ["label", *[f"pixel{i}" for i in range(784)]]
-OPENML = [*[f"pixel{i}" for i in range(1, 785)], "class"]
-
-
-@pytest.mark.parametrize(
-    ("header", "label_first", "with_labels"),
-    [(KAGGLE, True, True), (OPENML, False, True), (None, True, True), (None, False, True), (None, None, False),
-     ([f"pixel{i}" for i in range(784)], None, False)],
-)  # fmt: skip
-def test_csv_layouts(tmp_path, header, label_first, with_labels):
-    rows = digit_rows(3)
-    labels = [7, 2, 1] if with_labels else None
-    path = write_csv(tmp_path / "d.csv", rows, labels, header, label_first)
-    images, got_labels, errors = read_all(path)
-    assert images.shape == (3, 28, 28)
-    assert np.allclose(images.reshape(3, 784), rows / 255.0)
-    assert got_labels == (labels or [None] * 3)
-    assert errors == [None] * 3
-    assert count_csv_rows(path) == 3
-
-
-def test_csv_zero_to_one_values(tmp_path):
-    rows = digit_rows(2)
-    path = write_csv(tmp_path / "f.csv", rows, [3, 4], KAGGLE, scale=1 / 255)
-    images, labels, _ = read_all(path)
-    assert np.allclose(images.reshape(2, 784), rows / 255.0, atol=1e-5)
-    assert labels == [3, 4]
-
-
-def test_csv_chunks_keep_row_numbers(tmp_path):
-    path = write_csv(tmp_path / "c.csv", digit_rows(5), [0, 1, 2, 3, 4], KAGGLE)
-    starts = [c.start for c in read_csv(path, chunk_rows=2)]
-    assert starts == [0, 2, 4]
+from detector.paths import PROJECT_ROOT
+from tests.helpers import digit_picture, seven
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP"])
@@ -209,3 +157,116 @@ def test_read_image_bytes_refuses_bad_data_naming_only_the_file(data, message):
     with pytest.raises(InputError, match=re.escape(message)) as info:
         read_image_bytes(data, "/srv/secret/up.png")
     assert "/srv" not in str(info.value)
+
+
+# ---- odd but valid pictures ------------------------------------------------------------------------------------
+
+
+def test_non_utf8_file_name_reads_and_errors_print(tmp_path):
+    path = tmp_path / os.fsdecode(b"digit-\xff\xfe.png")
+    seven().save(path)
+    assert read_image(path).pixels.shape == (100, 100)
+    bad = tmp_path / os.fsdecode(b"bad-\xff.png")
+    bad.write_bytes(b"")
+    with pytest.raises(InputError) as info:
+        read_image(bad)
+    str(info.value).encode("utf-8")  # printable: no lone surrogates in the message
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (1, 10000), (10000, 1)])
+def test_degenerate_sizes(tmp_path, width, height):
+    Image.new("L", (width, height), 128).save(tmp_path / "thin.png")
+    loaded = read_image(tmp_path / "thin.png")
+    assert max(loaded.pixels.shape) <= dio.DEFAULT_MAX_SIDE and min(loaded.pixels.shape) == 1
+    assert loaded.source_size == (width, height)
+    assert np.allclose(loaded.pixels, 128 / 255, atol=0.01)
+
+
+def test_sixteen_bit_grey(tmp_path):
+    arr = np.zeros((40, 40), np.uint16)
+    arr[10:30, 18:22] = 65535
+    Image.fromarray(arr).save(tmp_path / "deep.png")
+    px = read_image(tmp_path / "deep.png").pixels
+    assert px[20, 20] == pytest.approx(1.0) and px[0, 0] == pytest.approx(0.0)
+
+
+def test_dark_sixteen_bit_image_keeps_its_scale(tmp_path):
+    arr = np.zeros((40, 40), np.uint16)
+    arr[10:30, 18:22] = 200  # 200 of 65535: almost black
+    Image.fromarray(arr).save(tmp_path / "dark16.png")
+    assert read_image(tmp_path / "dark16.png").pixels.max() < 0.01
+
+
+def test_palette_image(tmp_path):
+    img = Image.new("P", (40, 40), 0)
+    img.putpalette([255, 255, 255, 0, 0, 0] + [0] * 762)  # index 0 white, 1 black
+    img.paste(1, (18, 10, 22, 30))
+    img.save(tmp_path / "pal.png")
+    px = read_image(tmp_path / "pal.png").pixels
+    assert px[0, 0] == pytest.approx(1.0) and px[20, 20] == pytest.approx(0.0)
+
+
+def test_cmyk_jpeg(tmp_path):
+    img = Image.new("CMYK", (40, 40), (0, 0, 0, 0))  # white paper
+    img.paste((0, 0, 0, 255), (18, 10, 22, 30))  # black ink
+    img.save(tmp_path / "print.jpg", quality=95)
+    px = read_image(tmp_path / "print.jpg").pixels
+    assert px[0, 0] > 0.9 and px[20, 20] < 0.1
+
+
+@pytest.mark.parametrize(("ink", "paper"), [(0, 1.0), (255, 0.0)])
+def test_transparent_canvas_flattened_to_contrast(tmp_path, ink, paper):
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    mask = np.asarray(seven()) > 0
+    rgba[mask] = (ink, ink, ink, 255)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    px = read_image(tmp_path / "t.png").pixels
+    assert px[~mask].mean() == pytest.approx(paper, abs=0.01)  # the transparent canvas
+    assert px[mask].mean() == pytest.approx(ink / 255, abs=0.01)  # the ink keeps its own shade
+
+
+@pytest.mark.parametrize("ink", [0, 255])
+def test_digit_on_transparent_canvas_reads_right(tmp_path, shipped_predictor, ink):
+    rgba = np.zeros((100, 100, 4), np.uint8)
+    rgba[np.asarray(seven()) > 0] = (ink, ink, ink, 255)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "seven.png")
+    reading = shipped_predictor.read_loaded(read_image(tmp_path / "seven.png"), "seven.png")
+    assert reading.number == "7"
+
+
+def test_animated_gif_uses_first_frame(tmp_path):
+    first = Image.new("L", (40, 40), 255)
+    first.paste(0, (18, 10, 22, 30))
+    second = Image.new("L", (40, 40), 0)
+    first.save(tmp_path / "anim.gif", save_all=True, append_images=[second], duration=100)
+    px = read_image(tmp_path / "anim.gif").pixels
+    assert px[0, 0] > 0.9 and px[20, 20] < 0.1
+
+
+MEASURE = """
+import resource, sys
+from detector.io import read_image
+loaded = read_image(sys.argv[1])
+print(loaded.pixels.shape, loaded.source_size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_kib(path) -> tuple[str, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True
+    ).stdout
+    head, rss = out.rsplit(" ", 1)
+    return head, int(rss)
+
+
+@pytest.mark.slow
+def test_hundred_megapixel_photo_reads_downscaled_in_bounded_memory(tmp_path):
+    rng = np.random.default_rng(1)
+    small = Image.fromarray(rng.integers(0, 255, (84, 120, 3), dtype=np.uint8))
+    small.resize((12000, 8400)).save(tmp_path / "photo.jpg", quality=85)  # 100.8 megapixels
+    seven().save(tmp_path / "small.png")
+    shape, peak = peak_rss_kib(tmp_path / "photo.jpg")
+    _, baseline = peak_rss_kib(tmp_path / "small.png")
+    assert shape == "(1680, 2400) (12000, 8400)"
+    # Decoding at full size would need 300 MB (RGB) + 400 MB (float grey); measured about 50 MB.
+    assert (peak - baseline) / 1024 < 120, f"peak grew by {(peak - baseline) / 1024:.0f} MB"

@@ -7,17 +7,25 @@ Read from the source with ``ast`` (nothing is imported), counting imports inside
 - nothing in ``detector/`` imports ``training``;
 - ``detector/`` outside ``app/`` imports no terminal library (questionary, rich, prompt_toolkit)
   when it is imported: the library returns values and the app prints them.
+
+And at run time, in a fresh interpreter: the menu, the draw pad and a full ``predict`` run on
+onnxruntime and never import torch.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from detector.paths import PROJECT_ROOT
+from tests.helpers import blobs_picture, digit_picture, pixel_csv
 
 TERMINAL = ("questionary", "rich", "prompt_toolkit")
 MAY_IMPORT_APP = ("number_detector", "tests.", "training.bench.")  # the entry point, tests, benchmarks
@@ -114,3 +122,48 @@ def test_imports_are_found_in_functions_and_relative_forms():
     assert ("detector.app.cli", True) in got and ("questionary", True) in got
     assert ("training.train", False) in got and ("training.train.run", False) in got
     assert module_name(PROJECT_ROOT / "detector" / "segment" / "__init__.py") == "detector.segment"
+
+
+def modules_after(code: str) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+    )
+    return set(proc.stdout.split())
+
+
+def test_menu_and_cli_imports_leave_torch_out():
+    loaded = modules_after("import detector.app.menu, detector.app.cli")
+    assert "detector.app.menu" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision")}
+
+
+def test_a_full_predict_runs_without_torch(tmp_path, tiny_model):
+    """Pictures small and large and a CSV, through the real entry point: torch is never imported."""
+    png, photo = tmp_path / "digit.png", tmp_path / "photo.png"
+    Image.fromarray(digit_picture()).save(png)
+    Image.fromarray(blobs_picture()).save(photo)
+    csv = pixel_csv(tmp_path / "rows.csv", np.stack([digit_picture()] * 3), [7, 7, 7])
+    loaded = modules_after(
+        "from detector.app.cli import main\n"
+        f"assert main(['predict', '--json', '--model', {str(tiny_model)!r}, {str(tmp_path)!r}]) == 0"
+    )
+    assert "onnxruntime" in loaded and "detector.predict" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision", "onnx", "training")}
+    assert csv.exists() and png.exists()
+
+
+def test_the_menus_recognition_paths_run_without_torch(tmp_path, tiny_model, menu_dir):
+    """What the menu, the draw pad and "Recognize everything" call: the loader's Predictor."""
+    loaded = modules_after(
+        "import numpy as np\n"
+        "from detector.app.loader import ModelLoader\n"
+        f"p = ModelLoader({str(tiny_model)!r}).get()\n"
+        f"assert all(r.error is None for r in p.read_inputs([{str(menu_dir)!r}]))\n"
+        "p.read_array(np.zeros((200, 200), np.uint8))"
+    )
+    assert "onnxruntime" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision", "onnx")}

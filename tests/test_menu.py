@@ -1,79 +1,18 @@
-"""The menu driven by scripted answers, rendered to a StringIO console."""
+"""The menu driven by scripted answers, rendered to a StringIO console (Display and Draw: test_menu_pictures.py)."""
 
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from rich.console import Console
 
 from detector.app import menu as menu_module
-from detector.app.loader import ModelLoader
 from detector.app.menu import run_menu
-from detector.app.menu_steps import parse_row
-from detector.errors import ModelError
 from detector.paths import PROJECT_ROOT
-from tests.conftest import snapshot
-
-
-class Scripted:
-    """A prompt layer that answers from a list of (kind, answer) pairs and records the questions.
-
-    A select answer may be a value or the start of a choice's title; None is what the
-    real prompts answer for Ctrl-C, Ctrl-D and Escape. ``defaults`` records where each
-    select put its cursor.
-    """
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.asked: list[tuple[str, str]] = []
-        self.defaults: list[str | None] = []
-
-    def _next(self, kind: str, message: str):
-        self.asked.append((kind, message))
-        assert self.answers, f"no scripted answer left for {kind}: {message!r}"
-        want, answer = self.answers.pop(0)
-        assert want == kind, f"expected a {want} prompt, got {kind}: {message!r}"
-        return answer
-
-    def select(self, message, choices, default=None):
-        self.defaults.append(default)
-        answer = self._next("select", message)
-        if answer is None:
-            return None
-        values = [v for _, v in choices]
-        if answer in values:
-            return answer
-        matches = [v for title, v in choices if title.startswith(answer)]
-        assert len(matches) == 1, f"{answer!r} is not one of {[t for t, _ in choices]}"
-        return matches[0]
-
-    def text(self, message):
-        return self._next("text", message)
-
-    def path(self, message):
-        return self._next("path", message)
-
-
-def sel(answer):
-    return ("select", answer)
-
-
-def run(tmp_path, menu_dir, model, *answers, width=100, **console_args):
-    """Run the menu with scripted answers; return (exit code, output, prompts)."""
-    out = io.StringIO()
-    console = Console(file=out, width=width, **console_args)
-    ask = Scripted(*answers)
-    code = run_menu(console, ask, menu_dir, tmp_path / "outputs", model)
-    assert not ask.answers, f"answers left over: {ask.answers}"
-    return code, out.getvalue(), ask
+from tests.helpers import Scripted, run, sel, snapshot
 
 
 def test_explain_shows_the_folder_and_formats(tmp_path, menu_dir, tiny_model):
@@ -126,17 +65,6 @@ def test_file_list_shows_sizes_and_row_counts(tmp_path, menu_dir, tiny_model):
     assert titles[0] == "rows.csv  (3 rows)"
     assert titles[1].startswith("seven.png  (28x28, ") and titles[1].endswith(" B)")
     assert titles[-2:] == ["Other file…", "Back"]
-
-
-def test_file_list_details_sizes_and_broken_images(tmp_path):
-    from detector.app.menu_files import file_choices, human_size
-
-    assert [human_size(n) for n in (0, 296, 10_118, 3_565_158)] == ["0 B", "296 B", "10 KB", "3.4 MB"]
-    (tmp_path / "fake.png").write_text("not a picture")
-    Image.fromarray(np.zeros((40, 90), np.uint8)).save(tmp_path / "wide.png")
-    titles = [t for t, _ in file_choices(sorted(tmp_path.iterdir()))]
-    assert titles[0] == "fake.png  (13 B, not a readable image)"
-    assert titles[1].startswith("wide.png  (90x40, ")
 
 
 @pytest.mark.parametrize(
@@ -200,20 +128,6 @@ def test_other_file_asks_again_after_a_typo_and_takes_pasted_paths(tmp_path, men
         assert "Loaded x.png" in out and "loaded: x.png" in ask.asked[-1][1], pasted
 
 
-def test_typed_path_undoes_quotes_and_escapes_as_a_shell_would(tmp_path):
-    from detector.app.menu_files import typed_path
-
-    odd = tmp_path / "it's here.png"
-    odd.write_bytes(b"x")
-    assert typed_path("  ") is None and typed_path(None) is None
-    assert typed_path("'/a/my dir/x.jpg'") == Path("/a/my dir/x.jpg")
-    assert typed_path('"/a/my dir/x.jpg"') == Path("/a/my dir/x.jpg")
-    assert typed_path("/a/my\\ dir/x.jpg") == Path("/a/my dir/x.jpg")
-    assert typed_path(f"{odd} ") == odd  # exists as typed: taken as it is, quote and all
-    assert typed_path("'/unbalanced") == Path("'/unbalanced")
-    assert typed_path("~/x.png") == Path.home() / "x.png"
-
-
 def test_missing_menu_dir_is_created_and_empty_one_explained(tmp_path, tiny_model):
     folder = tmp_path / "new_menu_data"
     _, out, _ = run(tmp_path, folder, tiny_model, sel("load"), sel("Back"), sel("batch"), sel("exit"))
@@ -229,35 +143,6 @@ def test_model_error_is_one_line_and_menu_goes_on(tmp_path, menu_dir):
     flat = " ".join(out.split())
     assert flat.count("no model at") == 2 and "Traceback" not in out  # said at start, and again at Start
     assert "python -m training.train" in flat and "Bye." in out
-
-
-def test_display_without_a_display_saves_png_and_previews(tmp_path, menu_dir, tiny_model, monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    before = snapshot(menu_dir)
-    answers = (sel("load"), sel("two_blobs.png"), sel("display"), sel("exit"))
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, *answers, force_terminal=True, color_system="truecolor")
-    saved = list((tmp_path / "outputs").glob("*.png"))
-    assert len(saved) == 1 and saved[0].name == "two_blobs-annotated.png"
-    assert "two_blobs-annotated.png" in out.replace("\n", "")
-    assert "▀" in out and "Predicted:" in out
-    assert snapshot(menu_dir) == before
-
-
-def test_display_no_color_uses_characters(tmp_path, menu_dir, tiny_model, monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    answers = (sel("load"), sel("seven.png"), sel("display"), sel("exit"))
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, *answers, force_terminal=True, no_color=True)
-    assert "▀" not in out and "\x1b[38;" not in out
-    assert "@" in out  # the bright stroke of the 7
-
-
-def test_draw_without_a_display_says_so(tmp_path, menu_dir, tiny_model, monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("exit"))
-    assert "Drawing needs a display" in out
 
 
 def test_unexpected_error_in_an_option_is_one_line_and_menu_goes_on(tmp_path, menu_dir, tiny_model, monkeypatch):
@@ -343,29 +228,6 @@ def test_importing_the_menu_loads_no_torch():
     assert result.stdout.split() == ["False", "False", "False"]  # the model loads once the menu shows
 
 
-def test_model_loader_loads_once_in_background(tiny_model):
-    loader = ModelLoader(tiny_model)
-    loader.start()
-    deadline = time.monotonic() + 30
-    while loader._predictor is None and time.monotonic() < deadline:  # loads without anyone asking
-        time.sleep(0.05)
-    first = loader._predictor
-    assert first is not None and loader.get() is first and loader.get() is first
-    assert first.read_array(np.zeros((28, 28), np.uint8)).digits == ()
-
-
-def test_model_loader_keeps_the_error(tmp_path):
-    loader = ModelLoader(tmp_path / "none.pt")
-    loader.start()
-    for _ in range(2):
-        with pytest.raises(ModelError, match="no model at"):
-            loader.get()
-
-
-def test_parse_row_range():
-    assert [parse_row(t, 3) for t in ("0", " 2 ", "3", "-1", "x", "1.5")] == [0, 2, None, None, None, None]
-
-
 def test_options_are_in_the_documented_order():
     titles = [t for t, _ in menu_module.OPTIONS]
     assert titles == [
@@ -378,64 +240,6 @@ def test_options_are_in_the_documented_order():
         "Open in the browser",
         "Exit",
     ]
-
-
-def test_display_with_a_display_opens_a_window_and_says_the_menu_waits(tmp_path, menu_dir, tiny_model, monkeypatch):
-    from detector.app import window
-
-    seen = tmp_path / "seen.json"
-
-    def fake_window(pixels, reading, scale):  # runs in the window's child process: leaves a note
-        seen.write_text(json.dumps([list(pixels.shape), reading.source, scale]))
-
-    monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(window, "show_window", fake_window)
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("load"), sel("two_blobs.png"), sel("display"), sel("exit"))
-    shape, source, scale = json.loads(seen.read_text())
-    assert shape == [80, 160] and scale == 1.0 and source.endswith("two_blobs.png")
-    assert "the menu waits until you close it" in " ".join(out.split())
-    assert not (tmp_path / "outputs").exists()  # nothing saved when a window can open
-
-
-def test_a_window_killed_from_outside_is_one_line_and_the_menu_goes_on(tmp_path, menu_dir, tiny_model, monkeypatch):
-    import os
-
-    from detector.app import window
-
-    def killed(pixels, reading, scale):  # what Tk does when xkill breaks its X connection
-        os.write(2, b"X connection to :99 broken (explicit kill or server shutdown).\n")
-        os._exit(1)
-
-    monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(window, "show_window", killed)
-    answers = (sel("load"), sel("seven.png"), sel("display"), sel("explain"), sel("exit"))
-    code, out, _ = run(tmp_path, menu_dir, tiny_model, *answers)
-    flat = " ".join(out.split())
-    assert code == 0 and "The window was closed from outside (X connection to :99 broken)" in flat
-    assert "the menu carries on" in flat and "How it works" in out
-
-
-def test_draw_with_a_display_reports_saved_drawings(tmp_path, menu_dir, tiny_model, monkeypatch):
-    import matplotlib
-    import matplotlib.pyplot
-
-    matplotlib.use("Agg")
-    from detector.app import draw, window
-
-    def fake_window(predictor, save_dir, on_save):  # draws one stroke and presses Save, as a user would
-        pad = draw.DrawPad(predictor, save_dir, on_save=on_save)
-        pad.stroke((140, 60), (140, 220))
-        pad.predict()
-        pad.save()
-        matplotlib.pyplot.close(pad.fig)
-        return pad.saved
-
-    monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(draw, "run_draw", fake_window)
-    _, out, ask = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Load it as it is"), sel("exit"))
-    assert (menu_dir / "drawing-001.png").is_file()
-    assert "Saved" in out and "drawing-001.png" in out
-    assert "Loaded drawing-001.png" in out and ask.defaults[-1] == "recognize"
 
 
 def test_the_cursor_follows_the_work(tmp_path, menu_dir, tiny_model):
@@ -507,23 +311,3 @@ def test_fifty_columns_menu_lines_fit_and_cut_names_stay_distinct(tmp_path, menu
     lines = out.getvalue().splitlines()
     assert max(len(line) for line in lines) <= 50
     assert sum("1534" in line for line in lines) >= 1 and sum("1535" in line for line in lines) >= 1
-
-
-def test_saved_drawing_is_named_after_its_digit_only_when_confirmed(tmp_path, menu_dir, tiny_model, monkeypatch):
-    from detector.app import draw, window
-
-    def fake_window(predictor, save_dir, on_save):  # a user saves one drawing that reads as 4
-        path = save_dir / "drawing-001.png"
-        path.write_bytes((menu_dir / "seven.png").read_bytes())
-        on_save((path, "4"))
-        return [path]
-
-    monkeypatch.setattr(window, "has_display", lambda: True)
-    monkeypatch.setattr(draw, "run_draw", fake_window)
-    _, out, ask = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Back"), sel("exit"))
-    assert (menu_dir / "drawing-001.png").is_file() and "Loaded" not in out
-    assert ask.defaults[1] == "named"  # the cursor offers the confirmation first
-    (menu_dir / "drawing-001.png").unlink()
-    _, out, _ = run(tmp_path, menu_dir, tiny_model, sel("draw"), sel("Load it as a 4"), sel("exit"))
-    assert (menu_dir / "drawing-001_4.png").is_file() and not (menu_dir / "drawing-001.png").exists()
-    assert "Loaded drawing-001_4.png" in out

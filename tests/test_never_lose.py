@@ -1,5 +1,8 @@
 """Never lose anything: the menu leaves menu_data/ untouched, outputs appear only by an atomic rename,
-and a full disk or read-only folder is one reported line with no file, not even a temp file, left behind."""
+and a full disk or read-only folder is one reported line with no file, not even a temp file, left behind.
+
+An end-to-end suite rather than one module's tests: it runs every menu option and `predict` over one folder.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +15,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_menu import run, sel
 
 from detector import annotate, files
 from detector.app import cli
 from detector.results import DigitResult, Reading
-from tests.conftest import digit_picture
+from tests.helpers import digit_picture, run, sel
 
 
 def contents(folder: Path) -> dict:

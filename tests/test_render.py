@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import numpy as np
-from rich.console import Console
 
-from detector.app.preview import SHADES, image_preview
 from detector.app.render import (
     accuracy,
     describe_selection,
@@ -20,12 +17,7 @@ from detector.app.render import (
     results_view,
 )
 from detector.results import DigitResult, Reading
-
-
-def text_of(renderable, width: int = 100, **kwargs) -> str:
-    console = Console(file=io.StringIO(), width=width, **kwargs)
-    console.print(renderable)
-    return console.file.getvalue()
+from tests.helpers import text_of
 
 
 def digit(d: int, conf: float, box=(0, 0, 10, 10)) -> DigitResult:
@@ -110,24 +102,6 @@ def test_forty_columns_fit():
         assert max(len(line) for line in out.splitlines()) <= 40
     table = text_of(results_table(readings), width=40)
     assert "✓" in table and "12" in table  # the narrow columns survive
-
-
-def test_image_preview_colour_uses_half_blocks():
-    pixels = np.zeros((20, 10), np.float32)
-    pixels[:10] = 1.0  # top half white
-    out = text_of(image_preview(pixels, max_cols=10, max_rows=10), force_terminal=True, color_system="truecolor")
-    lines = out.rstrip("\n").splitlines()
-    assert len(lines) == 10 and all(line.count("▀") == 10 for line in lines)
-    assert "38;2;255;255;255" in out and "48;2;0;0;0" in out
-
-
-def test_image_preview_without_colour_uses_brightness_characters():
-    pixels = np.zeros((20, 20), np.float32)
-    pixels[5:15, 5:15] = 1.0
-    text = image_preview(pixels, max_cols=20, max_rows=10, color=False).plain
-    rows = text.splitlines()
-    assert "▀" not in text and len(rows) == 10
-    assert rows[5][10] == SHADES[-1] and rows[0][0] == SHADES[0]
 
 
 def test_no_color_console_strips_colours():

@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import struct
 import tempfile
 import threading
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,26 +18,15 @@ from starlette.testclient import TestClient
 
 from detector.app.web.server import STATIC, create_app, model_facts
 from detector.app.web.uploads import MAX_BODY, base_name
-from tests.conftest import number_photo as photo
-from tests.conftest import pad_drawing as drawing
-from tests.conftest import snapshot
+from tests.helpers import bomb_png, snapshot
+from tests.helpers import number_photo as photo
+from tests.helpers import pad_drawing as drawing
 
 
 def png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
-
-
-def bomb_png(side: int = 30000) -> bytes:
-    """A valid PNG header that claims side x side pixels (900 MP), with a few rows of data."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    data = zlib.compress(b"\x00" * (side + 1) * 8)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Checkpoints that are missing, damaged, foreign or hostile: a ModelError, nothing run."""
+"""Checkpoints: a saved model loads back as it was; one missing, damaged, foreign or hostile is a ModelError,
+nothing run."""
 
 import io
 import pickle
@@ -12,6 +13,7 @@ from detector.checkpoint import load_checkpoint, save_checkpoint
 from detector.config import ModelConfig
 from detector.errors import ModelError
 from detector.model import DigitNet
+from tests.helpers import Payload
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,18 @@ def saved(tmp_path, obj, name="x.pt"):
     torch.save(obj, buf)
     (tmp_path / name).write_bytes(buf.getvalue())
     return tmp_path / name
+
+
+def test_checkpoint_round_trip_rebuilds_model_from_config(tmp_path):
+    config = ModelConfig(mean=0.2, std=0.3, channels=(8, 8, 16, 16, 32))
+    model = DigitNet(config).eval()
+    path = save_checkpoint(tmp_path / "m.pt", model, config, {"note": "x"})
+    loaded, loaded_config, meta = load_checkpoint(path)
+    assert loaded_config == config
+    assert meta == {"note": "x"}
+    x = torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), model(x))
 
 
 def test_good_checkpoint_loads(good):
@@ -82,16 +96,6 @@ def test_same_name_other_layer_shapes(tmp_path):
 def test_malformed_payloads(tmp_path, payload):
     with pytest.raises(ModelError):
         load_checkpoint(saved(tmp_path, payload))
-
-
-class Payload:
-    """Unpickling this calls open(target, "w"): it creates a file."""
-
-    def __init__(self, target):
-        self.target = str(target)
-
-    def __reduce__(self):
-        return (open, (self.target, "w"))
 
 
 def test_malicious_pickle_is_refused_without_running(tmp_path):

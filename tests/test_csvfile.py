@@ -1,4 +1,5 @@
-"""Hostile pixel CSVs: file problems are InputError, row problems one line per row."""
+"""Reading pixel CSVs: every layout (Kaggle, OpenML, headerless, 0-1 values), and hostile files, where file
+problems are InputError and row problems one line per row."""
 
 import re
 import time
@@ -10,6 +11,74 @@ import pytest
 import detector.csvfile as dio
 from detector.csvfile import CHUNK_ROWS, count_csv_rows, read_csv
 from detector.errors import InputError
+
+
+def digit_rows(n: int = 3) -> np.ndarray:
+    """n distinct 28x28 uint8 'digits': a bright bar at a different height each."""
+    rows = np.zeros((n, 28, 28), np.uint8)
+    for i in range(n):
+        rows[i, 6 + 3 * i : 9 + 3 * i, 6:22] = 200 + i
+    return rows.reshape(n, 784)
+
+
+def write_csv(path, rows, labels=None, header=None, label_first=True, sep=",", scale=1.0):
+    lines = [] if header is None else [sep.join(header)]
+    for i, row in enumerate(rows):
+        cells = [f"{v * scale:g}" for v in row]
+        if labels is not None:
+            cells = [str(labels[i]), *cells] if label_first else [*cells, str(labels[i])]
+        lines.append(sep.join(cells))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def read_all(path):
+    chunks = list(read_csv(path, chunk_rows=2))
+    images = np.concatenate([c.images for c in chunks])
+    labels = [lab for c in chunks for lab in c.labels]
+    errors = [e for c in chunks for e in c.errors]
+    return images, labels, errors
+
+
+KAGGLE = ["label", *[f"pixel{i}" for i in range(784)]]
+
+
+OPENML = [*[f"pixel{i}" for i in range(1, 785)], "class"]
+
+
+@pytest.mark.parametrize(
+    ("header", "label_first", "with_labels"),
+    [(KAGGLE, True, True), (OPENML, False, True), (None, True, True), (None, False, True), (None, None, False),
+     ([f"pixel{i}" for i in range(784)], None, False)],
+)  # fmt: skip
+def test_csv_layouts(tmp_path, header, label_first, with_labels):
+    rows = digit_rows(3)
+    labels = [7, 2, 1] if with_labels else None
+    path = write_csv(tmp_path / "d.csv", rows, labels, header, label_first)
+    images, got_labels, errors = read_all(path)
+    assert images.shape == (3, 28, 28)
+    assert np.allclose(images.reshape(3, 784), rows / 255.0)
+    assert got_labels == (labels or [None] * 3)
+    assert errors == [None] * 3
+    assert count_csv_rows(path) == 3
+
+
+def test_csv_zero_to_one_values(tmp_path):
+    rows = digit_rows(2)
+    path = write_csv(tmp_path / "f.csv", rows, [3, 4], KAGGLE, scale=1 / 255)
+    images, labels, _ = read_all(path)
+    assert np.allclose(images.reshape(2, 784), rows / 255.0, atol=1e-5)
+    assert labels == [3, 4]
+
+
+def test_csv_chunks_keep_row_numbers(tmp_path):
+    path = write_csv(tmp_path / "c.csv", digit_rows(5), [0, 1, 2, 3, 4], KAGGLE)
+    starts = [c.start for c in read_csv(path, chunk_rows=2)]
+    assert starts == [0, 2, 4]
+
+
+# ---- hostile CSVs ----------------------------------------------------------------------------------------------
+
 
 HEADER = ",".join(["label", *[f"pixel{i}" for i in range(784)]])
 
