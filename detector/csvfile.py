@@ -5,22 +5,19 @@ from __future__ import annotations
 import csv
 import itertools
 import logging
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from detector.csvlayout import Layout, cell_float, data_lines, open_text, sniff_layout, split_cells
 from detector.errors import InputError
-from detector.io import check_file, open_error, read_image, shown
+from detector.io import check_file, open_error, read_image
 
 log = logging.getLogger(__name__)
 
-LABEL_NAMES = ("label", "class", "target", "digit", "y")
-BLANK = " \t\n\r\x0b\x0c"  # what bytes.strip() strips: blank lines are skipped alike everywhere
 CHUNK_ROWS = 1024  # rows parsed together: as fast as 4096 here, and a predict process stays under 250 MB
-MAX_HEAD_LINE = 1_000_000  # characters read per line when sniffing (784 cells need ~20 000)
 
 
 @dataclass(frozen=True)
@@ -61,10 +58,10 @@ def read_csv(path: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[CsvChun
     """
     path = Path(path)
     check_file(path)
-    layout = _sniff_layout(path)
+    layout = sniff_layout(path)
     try:
-        with _open_text(path) as fh:
-            lines = _data_lines(fh, layout)
+        with open_text(path) as fh:
+            lines = data_lines(fh, layout)
             start = 0
             while batch := list(itertools.islice(lines, max(1, chunk_rows))):
                 yield _decode_chunk(batch, layout, start)
@@ -81,95 +78,15 @@ def count_csv_rows(path: str | Path) -> int:
     """
     path = Path(path)
     check_file(path)
-    layout = _sniff_layout(path)
+    layout = sniff_layout(path)
     try:
-        with _open_text(path) as fh:
-            return sum(1 for _ in _data_lines(fh, layout))
+        with open_text(path) as fh:
+            return sum(1 for _ in data_lines(fh, layout))
     except OSError as err:
         raise open_error(path, err) from err
 
 
-@dataclass(frozen=True)
-class _Layout:
-    delimiter: str
-    has_header: bool
-    label_col: int | None  # column index of the label, None when absent
-    n_cols: int
-
-
-def _open_text(path: Path):
-    return open(path, encoding="utf-8-sig", errors="replace", newline="")
-
-
-def _data_lines(fh, layout: _Layout) -> Iterator[str]:
-    lines = (line for line in fh if line.strip(BLANK))
-    if layout.has_header:
-        next(lines, None)
-    return lines
-
-
-def _sniff_layout(path: Path) -> _Layout:
-    try:
-        with open(path, "rb") as fh:
-            if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-                raise InputError(f"{shown(path)} is UTF-16 text; save it as UTF-8 CSV")
-        with _open_text(path) as fh:
-            head = [line for line in (fh.readline(MAX_HEAD_LINE) for _ in range(6)) if line.strip(BLANK)]
-    except OSError as err:
-        raise open_error(path, err) from err
-    if not head:
-        raise InputError(f"{shown(path)} has no rows; add pixel rows (784 values each)")
-    delimiter = max((",", ";", "\t"), key=head[0].count)
-    cells = _split(head[0], delimiter)
-    has_header = _is_header(cells)
-    n = len(cells)
-    if n not in (784, 785):
-        raise InputError(
-            f"{shown(path)} has {n} columns; a pixel CSV needs 784 pixels (28x28), plus an optional label column"
-        )
-    if has_header and len(head) == 1:
-        raise InputError(f"{shown(path)} has a header but no rows; add pixel rows below it")
-    label_col = None if n == 784 else _label_column(cells if has_header else None, head, delimiter)
-    return _Layout(delimiter, has_header, label_col, n)
-
-
-def _split(line: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:
-        return line.split(delimiter)
-
-
-def _is_header(cells: list[str]) -> bool:
-    """A header names its columns (pixel0, ...) or numbers them (label,0,1,...,783, as pandas
-    writes); a data row may hold a text label or a few bad cells, which become that row's error."""
-    numeric = [c for c in cells if _is_number(c)]
-    if len(numeric) == len(cells):
-        return False
-    if len(numeric) <= len(cells) // 2:
-        return True
-    values = [_cell_float(c) for c in numeric]
-    return len(values) > 1 and all(b - a == 1 for a, b in itertools.pairwise(values))
-
-
-def _is_number(text: str) -> bool:
-    return not math.isnan(_cell_float(text)) or text.strip().lower() == "nan"
-
-
-def _label_column(header: list[str] | None, head: list[str], delimiter: str) -> int:
-    if header is not None:
-        names = [h.strip().lower() for h in header]
-        if names[-1] in LABEL_NAMES or names[0].startswith("pixel"):
-            return 784
-        return 0
-    rows = [_split(line, delimiter) for line in head]
-    first = {r[0].strip() for r in rows if r}
-    last = {r[-1].strip() for r in rows if r}
-    # Corner pixels are almost always 0; the label column is the one that varies.
-    return 784 if len(last) > len(first) else 0
-
-
-def _decode_chunk(lines: list[str], layout: _Layout, start: int) -> CsvChunk:
+def _decode_chunk(lines: list[str], layout: Layout, start: int) -> CsvChunk:
     n, delimiter = len(lines), layout.delimiter
     # Fast path: unquoted lines with the right cell count go to pandas' C parser together.
     fast = [i for i, line in enumerate(lines) if '"' not in line and line.count(delimiter) == layout.n_cols - 1]
@@ -185,7 +102,7 @@ def _decode_chunk(lines: list[str], layout: _Layout, start: int) -> CsvChunk:
     return CsvChunk(start, images, [_parse_label(v) for v in raw_labels], errors)
 
 
-def _merge_slow(lines: list[str], layout: _Layout, start: int, fast: list[int], parsed) -> tuple:
+def _merge_slow(lines: list[str], layout: Layout, start: int, fast: list[int], parsed) -> tuple:
     """Parse the lines pandas did not take one by one with the csv module, beside the parsed ones."""
     n = len(lines)
     cells = np.full((n, layout.n_cols), np.nan)
@@ -196,17 +113,17 @@ def _merge_slow(lines: list[str], layout: _Layout, start: int, fast: list[int], 
         for i, label in zip(fast, parsed[1], strict=True):
             raw_labels[i] = label
     for i in sorted(set(range(n)) - set(fast)):
-        row = _split(lines[i], layout.delimiter)
+        row = split_cells(lines[i], layout.delimiter)
         if len(row) != layout.n_cols:
             errors[i] = f"row {start + i} has {len(row)} cells, expected {layout.n_cols}; fix that line of the file"
             continue
         if layout.label_col is not None:
             raw_labels[i] = row[layout.label_col]
-        cells[i] = [_cell_float(c) for c in row]
+        cells[i] = [cell_float(c) for c in row]
     return cells, raw_labels, errors
 
 
-def _parse_fast(lines: list[str], layout: _Layout) -> tuple[np.ndarray, list] | None:
+def _parse_fast(lines: list[str], layout: Layout) -> tuple[np.ndarray, list] | None:
     """Parse clean lines with pandas' C parser; None when pandas disagrees (the slow path then decides).
 
     Every column is read straight into float64 (measured fastest: no int64 pass and no
@@ -229,31 +146,17 @@ def _parse_fast(lines: list[str], layout: _Layout) -> tuple[np.ndarray, list] | 
     labels = [None] * len(lines) if layout.label_col is None else frame.iloc[:, layout.label_col].tolist()
     odd = [c for c, dtype in frame.dtypes.items() if dtype.kind not in "iuf"]
     if odd:  # a column holding text, booleans or huge integers: judge cell by cell
-        frame[odd] = frame[odd].map(_cell_float)
+        frame[odd] = frame[odd].map(cell_float)
     return frame.to_numpy(dtype=np.float64), labels
 
 
-def _read_frame(text: str, layout: _Layout, dtype):
+def _read_frame(text: str, layout: Layout, dtype):
     import io
 
     import pandas as pd
 
     data = io.BytesIO(text.encode("utf-8"))  # the C parser reads bytes; no text stream to wrap
     return pd.read_csv(data, sep=layout.delimiter, header=None, quoting=csv.QUOTE_NONE, dtype=dtype)
-
-
-def _cell_float(cell) -> float:
-    """One cell as a float: NaN when it is not a number, inf when it is too large."""
-    if isinstance(cell, bool | np.bool_):
-        return math.nan
-    if isinstance(cell, str) and "," in cell:
-        cell = cell.replace(",", ".", 1)  # decimal comma, as European spreadsheets save with ';'
-    try:
-        return float(cell)
-    except OverflowError:
-        return math.inf
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _parse_label(cell) -> int | str | None:
