@@ -1,6 +1,6 @@
 """The interactive terminal menu: the options, their dispatch, and ``run_menu``.
 
-Nothing heavy is imported here: torch loads in a background thread once the menu shows
+Nothing heavy is imported here: the model loads in a background thread once the menu shows
 (``detector.app.loader``), so the menu appears at once. The prompt layer is injected
 (``ask``, a ``detector.app.prompts.Prompts``) so tests drive the menu without a terminal.
 The heavier steps live in ``detector.app.menu_steps``.
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.app import menu_files as listing
+from detector.app import menu_load as loading
 from detector.app import menu_steps as steps
 from detector.app.loader import ModelLoader
 from detector.app.menu_steps import Selection
@@ -37,7 +38,6 @@ OPTIONS = (
     ("Open in the browser", "browser"),
     ("Exit", "exit"),
 )
-BACK, OTHER = "__back__", "__other__"
 log = logging.getLogger(__name__)
 NO_TERMINAL = "The menu needs a terminal; for scripts use: python number_detector.py predict --help"
 
@@ -147,47 +147,17 @@ class Menu:
 
     def do_load(self) -> None:
         """Pick a file from menu_data/ (or any path) and, for CSVs, a row."""
-        files = self.ensure_menu_dir()
-        entries = [*listing.file_choices(files), ("Other file…", OTHER), ("Back", BACK)]
-        message = "Load which file?"  # the answer is echoed after it: both on one line
-        choice = self.ask.select(message, listing.fit_choices(entries, self.console.width - len(message) - 1))
-        if choice == OTHER:
-            self.load_typed()
-        elif choice not in (None, BACK):
-            self.load_file(Path(choice))
+        self.take(loading.choose(self.ask, self.say, self.ensure_menu_dir(), self.console.width))
 
-    def load_typed(self) -> None:
-        """Ask for a path until it loads or the user goes back (Enter, Ctrl-C, Ctrl-D)."""
-        while True:
-            typed = self.ask.path("Path of an image or CSV (Enter = back):")
-            path = listing.typed_path(typed)
-            if path is None:
-                return
-            try:
-                self.load_file(path)
-                return
-            except InputError as err:
-                self.say(f"{err}. Type the path again, or press Enter to go back.", "warn")
-
-    def load_file(self, path: Path) -> None:
-        """Check that ``path`` can be read and make it the selection."""
+    def take(self, selection: Selection | None) -> None:
+        """Make ``selection`` the loaded item (None: keep what was loaded) and say so."""
         from detector.app.render import describe_selection
-        from detector.io import kind_of, read_image
 
-        if not path.exists():
-            raise InputError(f"{path} does not exist; check the name and try again")
-        kind = kind_of(path)
-        if kind == "other":
-            raise InputError(f"{path.name} is not an image or CSV; pick a PNG, JPG, BMP, GIF, TIFF, WebP or CSV file")
-        if kind == "image":
-            read_image(path)  # an unreadable file fails now, with its reason, not at recognition
-            selection = Selection(path)
-        else:
-            selection = steps.pick_row(self.ask, self.say, path)
         if selection is not None:
             self.selection = selection
             self.next_choice = "recognize"
-            self.say(f"Loaded {describe_selection(path, selection.row, selection.label)}: choose 'Start recognition'.")
+            loaded = describe_selection(selection.path, selection.row, selection.label)
+            self.say(f"Loaded {loaded}: choose 'Start recognition'.")
 
     def read_selection(self):
         """Recognise the selection; None (after saying why) when nothing is loaded or the file went."""
@@ -239,7 +209,7 @@ class Menu:
         self.say("Draw in the window (Clear, Save); the menu waits until you close it.")
         chosen = steps.draw_and_offer(self.ask, self.say, self.loader.path, self.menu_dir, apart=not self.debug)
         if chosen is not None:
-            self.load_file(chosen)
+            self.take(loading.selection_of(self.ask, self.say, chosen))
 
     def do_batch(self) -> None:
         """Read every image and CSV row in menu_data/, show a table and save it as CSV."""
@@ -320,5 +290,5 @@ def run_menu(
     problem = listing.model_problem(model, from_env=not model_path and bool(os.environ.get("ND_MODEL")))
     if problem:
         menu.say(problem, "error")
-    prompts.when_shown(menu.ask, menu.loader.start)  # torch loads after the menu shows
+    prompts.when_shown(menu.ask, menu.loader.start)  # the model loads after the menu shows
     return menu.run()
