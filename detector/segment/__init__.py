@@ -32,10 +32,7 @@ from detector.segment.blobs import (
 from detector.segment.ink import dark_on_light, ink_map, ink_mask, working_copy
 from detector.segment.lines import SMALL_IN_LINE, drop_small, drop_tall, group_lines, line_height
 from detector.segment.rules import remove_rules
-from detector.segment.strokes import even_strokes
-
-SATURATE = 0.6  # fraction of a digit's strong ink level that is drawn at full brightness
-FLOOR = 0.25  # ... and the fraction below which its ink is dropped
+from detector.segment.strokes import cut_digit
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def _find(work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool
     ink = ink_map(work, dark_ink)
     crops = []
     for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink)))):
-        crops.extend(DigitCrop(_cut(ink, blob), _box(blob, scale, shape), index) for blob in line)
+        crops.extend(DigitCrop(cut_digit(ink, blob), _box(blob, scale, shape), index) for blob in line)
     return crops
 
 
@@ -118,19 +115,6 @@ def _split_lines(lines: list[list[Blob]]) -> list[list[Blob]]:
         # a cut can leave a streak (a sign's edge, a shadow) that ran into a digit: flat pieces go
         out.append([p for p in pieces if not is_dash(p) and p.height >= SMALL_IN_LINE * height] or pieces)
     return out
-
-
-def _cut(ink: np.ndarray, blob: Blob) -> np.ndarray:
-    """Return the blob's ink, other ink masked out, scaled so its strongest strokes are 1."""
-    from scipy import ndimage
-
-    own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
-    crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)
-    # MNIST strokes are mostly saturated and its paper is clean: ink at 60 % of the strong
-    # strokes counts as full, ink below a quarter of them (tinted paper, glare) as paper.
-    level = float(np.percentile(crop[blob.mask], 90)) if blob.mask.any() else 1.0
-    low, high = FLOOR * level, SATURATE * level
-    return even_strokes(np.clip((crop - low) / max(high - low, 1e-3), 0, 1).astype(np.float32), blob.mask)
 
 
 def _box(blob: Blob, scale: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:

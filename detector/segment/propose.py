@@ -1,0 +1,100 @@
+"""Proposing candidates liberally: every piece of ink that could be a digit, for the network to judge.
+
+Both polarities are read, each with two binarisations (the ink mask as it is, and with
+long horizontal rules cut out), and each blob comes as it is, merged with the pieces
+stacked above or below it, and split at the valleys of its column profile. Only what
+cannot be a digit at any size is dropped here: specks of a few pixels, and the ink of
+the picture's own border (a page or table edge running along a whole side, or a door's
+edge running right across it: cut by the photo at both ends, it is no whole digit). The choice
+among overlapping candidates is made by :mod:`detector.segment.choose`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.segment.blobs import Blob, components, merge_fragments, split_touching
+from detector.segment.ink import dark_on_light, ink_map, ink_mask
+from detector.segment.lines import group_lines, line_height
+from detector.segment.rules import remove_rules
+
+MAX_PER_MASK = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
+MIN_SPLIT = 12  # working pixels: blobs shorter than this are not cut into digits
+MAX_PIECES = 6  # a blob is cut into at most this many digits
+SPAN = 0.97  # ink spanning this much of the picture's width or height along its edge is the picture's border
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of ink that might be a digit.
+
+    Attributes:
+        blob: Its box and mask in working pixels.
+        dark_ink: The polarity it was read in.
+        ink: The polarity's ink map (shared by all candidates of that polarity).
+        source: How it was made: "blob", "merged" or "split".
+    """
+
+    blob: Blob
+    dark_ink: bool
+    ink: np.ndarray
+    source: str
+
+
+def is_border(blob: Blob, shape: tuple[int, int]) -> bool:
+    """True for ink running along a whole side of the picture (a page or table edge, a frame cut by the photo)."""
+    h, w = shape
+    across = (blob.y0 == 0 and blob.y1 == h) or (blob.x0 == 0 and blob.x1 == w)  # cut by the photo at both ends
+    along_x = blob.width >= SPAN * w and (blob.y0 == 0 or blob.y1 == h)
+    along_y = blob.height >= SPAN * h and (blob.x0 == 0 or blob.x1 == w)
+    return across or along_x or along_y
+
+
+def propose(work: np.ndarray) -> list[Candidate]:
+    """Return the candidates of a working copy, both polarities, the likelier one first.
+
+    Args:
+        work: float32 (H, W) in 0..1, as :func:`detector.segment.ink.working_copy` returns it.
+    """
+    likelier = dark_on_light(work)
+    out: list[Candidate] = []
+    for dark in (likelier, not likelier):
+        ink = ink_map(work, dark)
+        mask = ink_mask(ink)
+        seen: set[tuple[int, int, int, int]] = set()
+        for variant in _binarisations(mask):
+            for blob, source in _hypotheses(variant):
+                key = (blob.y0, blob.x0, blob.y1, blob.x1)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Candidate(blob, dark, ink, source))
+    return out
+
+
+def _binarisations(mask: np.ndarray) -> list[np.ndarray]:
+    """The mask, and the mask with long horizontal rules cut out (when that changes it)."""
+    cleaned = remove_rules(mask)
+    return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
+
+
+def _hypotheses(mask: np.ndarray) -> list[tuple[Blob, str]]:
+    """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two."""
+    blobs = [b for b in components(mask) if not is_border(b, mask.shape)]
+    blobs = sorted(blobs, key=lambda b: -b.height * b.width)[:MAX_PER_MASK]
+    found = [(b, "blob") for b in blobs]
+    merged = [m for m in merge_fragments(blobs) if not any(m is b for b in blobs)]
+    found += [(m, "merged") for m in merged]
+    pool = blobs + merged
+    for line in group_lines(pool):
+        height = line_height(line)
+        for blob in line:
+            if not blob.height >= MIN_SPLIT and blob.width <= MAX_PIECES * blob.height:
+                continue  # a rule or a dash: cutting it up would make a row of specks
+            pieces = split_touching(blob, height) if blob.width > 0.8 * height else [blob]
+            if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits its line hides
+                pieces = split_touching(blob, blob.height)
+            if 1 < len(pieces) <= MAX_PIECES:
+                found += [(p, "split") for p in pieces]
+    return found
