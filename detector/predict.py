@@ -98,11 +98,14 @@ class Predictor:
             return Reading(
                 source, digits=self._digits([prepared[0]], [prepared[1]], [0], scale), threshold=self.threshold
             )
+        if self.config.knows_junk:
+            return Reading(source, digits=self._read_by_evidence(gray, scale), threshold=self.threshold)
         from detector.segment import find_digits_both_ways
 
-        # The picture's overall brightness cannot always tell ink from paper (white digits
-        # on a dark sign on a pale wall). The likelier polarity is read first; unless every
-        # digit it found is sure, the other is read too and kept when it holds more evidence.
+        # A model without "not a digit" reads what the rules kept. The picture's overall
+        # brightness cannot always tell ink from paper (white digits on a dark sign on a pale
+        # wall). The likelier polarity is read first; unless every digit it found is sure, the
+        # other is read too and kept when it holds more evidence.
         readings = find_digits_both_ways(gray)
         digits = self._read_crops(next(readings), scale)
         if not digits or min(d.confidence for d in digits) < SURE:
@@ -110,6 +113,21 @@ class Predictor:
             if _evidence(flipped) > _evidence(digits):
                 digits = flipped
         return Reading(source, digits=digits, threshold=self.threshold)
+
+    def _read_by_evidence(self, gray: np.ndarray, scale: float) -> tuple[DigitResult, ...]:
+        """Propose every candidate, let the network judge each, and keep the reading the evidence favours."""
+        from detector.segment import propose_digits
+        from detector.segment.choose import choose
+
+        proposals = propose_digits(gray)
+        if not proposals.blobs:
+            return ()
+        probs = self.probabilities(proposals.inputs)
+        return tuple(
+            digit_result(s.probs, _scale_box(proposals.boxes[s.index], scale), k)
+            for k, line in enumerate(choose(proposals.blobs, probs))
+            for s in line
+        )
 
     def _read_crops(self, crops: list, scale: float) -> tuple[DigitResult, ...]:
         inputs, boxes, lines = [], [], []

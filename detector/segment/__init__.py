@@ -88,6 +88,49 @@ def find_digits_both_ways(gray: np.ndarray) -> Iterator[list[DigitCrop]]:
     yield _find(work, scale, gray.shape, not likelier)
 
 
+@dataclass(frozen=True)
+class Proposals:
+    """Everything that might be a digit in a picture, ready for the network (:func:`propose_digits`).
+
+    Attributes:
+        blobs: Each candidate's box and mask in working pixels.
+        inputs: float32 (N, 28, 28) the candidates as the network's inputs.
+        boxes: (x, y, w, h) of each candidate in the pixels of the given array.
+    """
+
+    blobs: list[Blob]
+    inputs: np.ndarray
+    boxes: list[tuple[int, int, int, int]]
+
+
+def propose_digits(gray: np.ndarray) -> Proposals:
+    """Return every candidate digit of a picture, both polarities, as network inputs.
+
+    The network's probabilities for ``inputs`` then go to :func:`detector.segment.choose.choose`,
+    which picks the reading.
+
+    Raises:
+        InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
+    """
+    from detector.preprocess import fit_to_canvas, ink_box
+    from detector.segment.propose import propose
+
+    gray = to_gray(gray)
+    work, scale = working_copy(gray)
+    blobs, inputs, boxes = [], [], []
+    for candidate in propose(work):
+        crop = cut_digit(candidate.ink, candidate.blob)
+        box = ink_box(crop)
+        if box is None:
+            continue
+        x, y, w, h = box
+        blobs.append(candidate.blob)
+        inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
+        boxes.append(_box(candidate.blob, scale, gray.shape))
+    stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
+    return Proposals(blobs, stacked, boxes)
+
+
 def _find(work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool | None) -> list[DigitCrop]:
     """The digits of a working copy, boxes in the pixels of a picture of ``shape``."""
     ink = ink_map(work, dark_ink)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.segment.blobs import Blob, components, merge_fragments, split_touching
+from detector.segment.blobs import FORCE_SPLIT_WIDTH, Blob, components, merge_fragments, split_touching
 from detector.segment.ink import dark_on_light, ink_map, ink_mask
 from detector.segment.lines import group_lines, line_height
 from detector.segment.rules import remove_rules
@@ -93,8 +93,8 @@ def _hypotheses(mask: np.ndarray) -> list[tuple[Blob, str]]:
             if not blob.height >= MIN_SPLIT and blob.width <= MAX_PIECES * blob.height:
                 continue  # a rule or a dash: cutting it up would make a row of specks
             pieces = split_touching(blob, height) if blob.width > 0.8 * height else [blob]
-            if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits its line hides
-                pieces = split_touching(blob, blob.height)
+            if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits, valley or not
+                pieces = split_touching(blob, blob.width / (FORCE_SPLIT_WIDTH + 0.01))
             if 1 < len(pieces) <= MAX_PIECES:
                 found += [(p, "split") for p in pieces]
     return found

@@ -57,8 +57,8 @@ def make_filled(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 
     has grain, specks and vignetting. Returns the picture and the digit.
     """
     rng = np.random.default_rng([seed, index, 11])
-    side = int(rng.integers(640, 1200))
-    h, w = side, int(side * rng.uniform(0.75, 1.34))
+    side = int(rng.integers(640, 1201))  # the longer side
+    h, w = (side, int(side * rng.uniform(0.75, 1.0)))[:: 1 if rng.random() < 0.5 else -1]
     sheet = paper(rng, h, w)
     size = int(min(h, w) * rng.uniform(0.7, 1.15))  # an MNIST digit's ink spans the middle 70 % of its box
     ink, label = glyph(rng, digits, labels, size)

@@ -1,0 +1,156 @@
+"""Choosing a reading by evidence: which proposed candidates are the digits of the picture.
+
+Every candidate (:mod:`detector.segment.propose`) comes with the network's class
+probabilities. Its *weight* is the probability of its likeliest digit, which is low both
+for junk (the network says "not a digit") and for a shape between two digits. The
+reading is then chosen in three steps, each a small function below:
+
+1. ``plausible``: candidates at least ``KEEP`` sure of a digit.
+2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
+   ink in both polarities, a frame and what it holds) the set with the most weight
+   above ``KEEP``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
+3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
+   shorter than the line's own digits (a frame side beside them, a speck) is dropped,
+   and so are lines much smaller than the line holding the most evidence (fine print).
+
+A picture where nothing is plausible answers no digits at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.config import DIGITS
+from detector.segment.blobs import Blob
+from detector.segment.lines import group_lines
+
+KEEP = 0.5  # a candidate less sure than this of any digit is not read
+OVERLAP = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
+TALL = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
+SHORT = 0.5  # ... and one shorter than this fraction of it a speck or a mark
+SMALL_LINE = 0.5  # a line shorter than this fraction of the main line is fine print
+MAX_EXACT = 14  # overlapping groups up to this size are searched exhaustively, larger ones greedily
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's blob with what the network made of it."""
+
+    blob: Blob
+    probs: np.ndarray  # (classes,) class probabilities
+    index: int  # position among the candidates given to :func:`choose`
+
+    @property
+    def digit(self) -> int:
+        return int(self.probs[:DIGITS].argmax())
+
+    @property
+    def weight(self) -> float:
+        return float(self.probs[:DIGITS].max())
+
+
+def choose(blobs: list[Blob], probs: np.ndarray) -> list[list[Scored]]:
+    """Return the reading: lines top to bottom, each a list of digits left to right.
+
+    Args:
+        blobs: The candidates' blobs (working pixels), in any order.
+        probs: (len(blobs), classes) class probabilities from the network.
+    """
+    scored = [Scored(b, p, i) for i, (b, p) in enumerate(zip(blobs, probs, strict=True))]
+    return consistent_lines(best_set(plausible(scored)))
+
+
+def plausible(scored: list[Scored]) -> list[Scored]:
+    """The candidates at least ``KEEP`` sure of some digit."""
+    return [s for s in scored if s.weight >= KEEP]
+
+
+def overlaps(a: Blob, b: Blob) -> bool:
+    """True when the boxes share at least ``OVERLAP`` of the smaller one's area."""
+    dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+    dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+    if dy <= 0 or dx <= 0:
+        return False
+    return dy * dx >= OVERLAP * min(a.height * a.width, b.height * b.width)
+
+
+def best_set(scored: list[Scored]) -> list[Scored]:
+    """The non-overlapping candidates with the most weight above ``KEEP``, group by group of overlapping ones."""
+    conflicts = [{j for j, t in enumerate(scored) if j != i and overlaps(s.blob, t.blob)} for i, s in enumerate(scored)]
+    chosen: list[Scored] = []
+    for group in _groups(conflicts):
+        pick = _exact(group, conflicts, scored) if len(group) <= MAX_EXACT else _greedy(group, conflicts, scored)
+        chosen.extend(scored[i] for i in pick)
+    return chosen
+
+
+def _groups(conflicts: list[set[int]]) -> list[list[int]]:
+    """Connected groups of the overlap graph."""
+    seen, groups = set(), []
+    for start in range(len(conflicts)):
+        if start in seen:
+            continue
+        stack, group = [start], []
+        seen.add(start)
+        while stack:
+            i = stack.pop()
+            group.append(i)
+            for j in conflicts[i] - seen:
+                seen.add(j)
+                stack.append(j)
+        groups.append(sorted(group))
+    return groups
+
+
+def _exact(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -> list[int]:
+    """The heaviest independent set of a small group (branch and bound, heaviest candidates first)."""
+    order = sorted(group, key=lambda i: -scored[i].weight)
+    gain = [scored[i].weight - KEEP for i in order]
+    best: tuple[float, list[int]] = (-1.0, [])
+
+    def search(k: int, taken: list[int], total: float) -> None:
+        nonlocal best
+        if total + sum(gain[k:]) <= best[0]:
+            return
+        if k == len(order):
+            best = (total, list(taken))
+            return
+        i = order[k]
+        if not any(j in conflicts[i] for j in taken):
+            search(k + 1, [*taken, i], total + gain[k])
+        search(k + 1, taken, total)
+
+    search(0, [], 0.0)
+    return best[1]
+
+
+def _greedy(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -> list[int]:
+    taken: list[int] = []
+    for i in sorted(group, key=lambda i: -scored[i].weight):
+        if not any(j in conflicts[i] for j in taken):
+            taken.append(i)
+    return taken
+
+
+def line_height(line: list[Scored]) -> float:
+    """The height of a line's digits: the median of those that are not 1s (a 1 may be a frame side), else of all."""
+    shaped = [s.blob.height for s in line if s.digit != 1]
+    return float(np.median(shaped or [s.blob.height for s in line]))
+
+
+def consistent_lines(chosen: list[Scored]) -> list[list[Scored]]:
+    """Group the chosen digits into lines and drop what does not fit its line or the main line."""
+    by_blob = {id(s.blob): s for s in chosen}
+    lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen])]
+    kept = []
+    for line in lines:
+        height = line_height(line)
+        line = [s for s in line if SHORT * height <= s.blob.height <= TALL * height]
+        if line:
+            kept.append(line)
+    if not kept:
+        return []
+    main = max(kept, key=lambda line: sum(s.weight - KEEP for s in line))
+    return [line for line in kept if line_height(line) >= SMALL_LINE * line_height(main)]
