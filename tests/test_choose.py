@@ -75,3 +75,10 @@ def test_best_set_never_keeps_overlapping_candidates():
     chosen = best_set(scored)
     assert chosen
     assert not any(overlaps(a.blob, b.blob) for a in chosen for b in chosen if a is not b)
+
+
+def test_a_reading_of_nothing_but_bars_is_no_reading():
+    sides = [box(0, 0, 6, 100), box(200, 0, 6, 100)]
+    assert read(sides, [sure(1), sure(1)]) == ""
+    assert read([box(0, 0, 6, 100), box(30, 0, 50, 100)], [sure(1), sure(4)]) == "14"
+    assert read([box(0, 0, 14, 100)], [sure(1)]) == "1"  # a marker 1: not that thin

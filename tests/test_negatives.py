@@ -18,7 +18,7 @@ def test_negatives_are_inputs_like_the_network_sees_and_deterministic():
     a = make_negatives(12, seed=3, digits=fake_digits())
     b = make_negatives(12, seed=3, digits=fake_digits())
     assert a.shape == (12, 28, 28) and a.dtype == np.float32
-    assert np.array_equal(a, b) and 0 <= a.min() and a.max() <= 1
+    assert np.array_equal(a, b) and a.min() >= 0 and a.max() <= 1
     assert all(x.max() > 0.5 for x in a)  # none blank
 
 

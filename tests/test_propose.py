@@ -67,3 +67,9 @@ def test_is_border_is_about_whole_sides_and_whole_crossings():
     assert is_border(Blob(0, 0, 10, 200, np.ones((10, 200), bool)), shape)  # along the top
     assert is_border(Blob(0, 90, 100, 96, np.ones((100, 6), bool)), shape)  # a door edge right across
     assert not is_border(Blob(0, 90, 60, 96, np.ones((60, 6), bool)), shape)  # a 1 touching the top
+    wedge = np.arange(120)[None, :] >= 4 * (29 - np.arange(30))[:, None]  # a thin triangle along the bottom
+    assert is_border(Blob(70, 40, 100, 160, wedge), shape)
+    base = np.zeros((80, 60), bool)
+    base[-8:] = True  # a 2 whose base runs along the bottom edge stands up from it
+    base[:, -8:] = True
+    assert not is_border(Blob(20, 40, 100, 100, base), shape)

@@ -11,7 +11,11 @@ reading is then chosen in three steps, each a small function below:
    above ``KEEP``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
    shorter than the line's own digits (a frame side beside them, a speck) is dropped,
-   and so are lines much smaller than the line holding the most evidence (fine print).
+   and so are lines much smaller than the line holding the most evidence (fine print) or
+   much taller (an edge standing apart, read as a 1).
+4. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
+   sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
+   that show what the line is.
 
 A picture where nothing is plausible answers no digits at all.
 """
@@ -31,6 +35,8 @@ OVERLAP = 0.3  # two boxes sharing this fraction of the smaller one cannot both 
 TALL = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
 SHORT = 0.5  # ... and one shorter than this fraction of it a speck or a mark
 SMALL_LINE = 0.5  # a line shorter than this fraction of the main line is fine print
+BAR_ASPECT = 12  # a solid stroke this many times taller than wide ...
+BAR_FILL = 0.85  # ... filling this much of its box is a straight bar
 MAX_EXACT = 14  # overlapping groups up to this size are searched exhaustively, larger ones greedily
 
 
@@ -59,7 +65,7 @@ def choose(blobs: list[Blob], probs: np.ndarray) -> list[list[Scored]]:
         probs: (len(blobs), classes) class probabilities from the network.
     """
     scored = [Scored(b, p, i) for i, (b, p) in enumerate(zip(blobs, probs, strict=True))]
-    return consistent_lines(best_set(plausible(scored)))
+    return not_only_bars(consistent_lines(best_set(plausible(scored))))
 
 
 def plausible(scored: list[Scored]) -> list[Scored]:
@@ -153,4 +159,15 @@ def consistent_lines(chosen: list[Scored]) -> list[list[Scored]]:
     if not kept:
         return []
     main = max(kept, key=lambda line: sum(s.weight - KEEP for s in line))
-    return [line for line in kept if line_height(line) >= SMALL_LINE * line_height(main)]
+    height = line_height(main)
+    return [line for line in kept if SMALL_LINE * height <= line_height(line) <= TALL * height]
+
+
+def is_bar(blob: Blob) -> bool:
+    """True for a long, straight, solid stroke: a frame side or a door edge, or a ruler-straight 1."""
+    return blob.height >= BAR_ASPECT * blob.width and blob.mask.mean() >= BAR_FILL
+
+
+def not_only_bars(lines: list[list[Scored]]) -> list[list[Scored]]:
+    """No reading when every digit chosen is a bar; otherwise the lines as they are."""
+    return [] if all(is_bar(s.blob) for line in lines for s in line) else lines

@@ -4,8 +4,7 @@ Both polarities are read, each with two binarisations (the ink mask as it is, an
 long horizontal rules cut out), and each blob comes as it is, merged with the pieces
 stacked above or below it, and split at the valleys of its column profile. Only what
 cannot be a digit at any size is dropped here: specks of a few pixels, and the ink of
-the picture's own border (a page or table edge running along a whole side, or a door's
-edge running right across it: cut by the photo at both ends, it is no whole digit). The choice
+the picture's own edge (:func:`is_border`). The choice
 among overlapping candidates is made by :mod:`detector.segment.choose`.
 """
 
@@ -23,7 +22,8 @@ from detector.segment.rules import remove_rules
 MAX_PER_MASK = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
 MIN_SPLIT = 12  # working pixels: blobs shorter than this are not cut into digits
 MAX_PIECES = 6  # a blob is cut into at most this many digits
-SPAN = 0.97  # ink spanning this much of the picture's width or height along its edge is the picture's border
+EDGE_RUN = 0.25  # ink lying along this fraction of one side of the picture ...
+FLAT = 0.5  # ... and reaching into it less than this fraction of that run is the picture's edge
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,25 @@ class Candidate:
 
 
 def is_border(blob: Blob, shape: tuple[int, int]) -> bool:
-    """True for ink running along a whole side of the picture (a page or table edge, a frame cut by the photo)."""
+    """True for ink that belongs to the picture's edge, not inside it.
+
+    That is ink running right across the picture (a door's edge, a table's edge, cut by the
+    photo at both ends), or lying flat along a long stretch of one side (a wedge of
+    background where the photo is turned): it runs along a quarter of the side or more and
+    reaches into the picture less than half as far. A digit that touches the edge, even
+    with its base, stands up from it.
+    """
     h, w = shape
-    across = (blob.y0 == 0 and blob.y1 == h) or (blob.x0 == 0 and blob.x1 == w)  # cut by the photo at both ends
-    along_x = blob.width >= SPAN * w and (blob.y0 == 0 or blob.y1 == h)
-    along_y = blob.height >= SPAN * h and (blob.x0 == 0 or blob.x1 == w)
-    return across or along_x or along_y
+    if (blob.y0 == 0 and blob.y1 == h) or (blob.x0 == 0 and blob.x1 == w):
+        return True
+    m = blob.mask
+    sides = (  # (pixels along the edge, side length, reach into the picture)
+        (m[0].sum() if blob.y0 == 0 else 0, w, blob.height),
+        (m[-1].sum() if blob.y1 == h else 0, w, blob.height),
+        (m[:, 0].sum() if blob.x0 == 0 else 0, h, blob.width),
+        (m[:, -1].sum() if blob.x1 == w else 0, h, blob.width),
+    )
+    return any(run >= EDGE_RUN * side and reach <= FLAT * run for run, side, reach in sides)
 
 
 def propose(work: np.ndarray) -> list[Candidate]:
