@@ -28,7 +28,7 @@ def noisy(img: Image.Image, seed: int = 0, sigma: float = 3.0) -> np.ndarray:
 def test_a_digit_touching_the_border_is_read(reader):
     img = Image.new("L", (640, 640), 150)
     draw = ImageDraw.Draw(img)
-    x0, y0, x1, y1 = draw.textbbox((0, 0), "2", font=font(600))
+    x0, _y0, x1, y1 = draw.textbbox((0, 0), "2", font=font(600))
     draw.text((320 - (x0 + x1) // 2, 646 - y1), "2", font=font(600), fill=25)  # the 2's base runs into the edge
     draw.ellipse((40, 40, 46, 46), fill=40)  # a dust speck
     gray = noisy(img)
