@@ -1,30 +1,32 @@
-# Number Detector: the menu (default) or `predict`, on CPU-only PyTorch.
+# Number Detector: the menu (default) or `predict`, on onnxruntime (no torch in the image).
 #   docker build -t number-detector .
-#   docker run -it --rm -v "$PWD/menu_data:/app/menu_data" -v "$PWD/outputs:/app/outputs" number-detector
-FROM python:3.11-slim
+#   docker run -it --rm -v "$PWD/menu_data:/app/menu_data" -v "$PWD/outputs:/app/outputs" --user "$(id -u):$(id -g)" number-detector
+#   docker run --rm -v "$PWD/menu_data:/app/menu_data:ro" number-detector predict --json menu_data
+# BASE: any image with Python 3.11 and pip (the tests build one with debootstrap).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    MPLBACKEND=Agg
+    MPLBACKEND=Agg \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 WORKDIR /app
 
-# torch and torchvision come from PyTorch's CPU-only index (no CUDA libraries: about 1 GB
-# instead of several); every other package at its requirements.txt pin, with the torch
-# lines filtered out so that pip cannot replace the CPU builds with the CUDA ones.
+# The runtime set only, at its requirements.txt pins: the one place versions are written.
+# The packages' own test suites (about 100 MB) are not needed to run them.
 COPY requirements.txt ./
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.14.1 torchvision==0.29.1 \
- && grep -vE '^(torch|torchvision)==' requirements.txt > /tmp/requirements-cpu.txt \
- && pip install -r /tmp/requirements-cpu.txt \
- && rm /tmp/requirements-cpu.txt
+RUN pip install -r requirements.txt \
+ && site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+ && find "$site" -mindepth 2 -maxdepth 3 -type d -name tests -prune -exec rm -rf {} +
 
-# The code and the model belong to root (read-only for the app user); only the two
-# mount points are the app user's.
+# The code and the model belong to root (read-only for the app user); the two mount
+# points are the app user's, so a named volume or an empty folder works as it is.
 COPY number_detector.py pyproject.toml ./
 COPY detector/ detector/
-COPY models/ models/
+COPY models/number_detector.onnx models/
 COPY menu_data/ menu_data/
 RUN python -m compileall -q detector number_detector.py \
  && useradd --create-home --uid 1000 app \
@@ -33,4 +35,5 @@ RUN python -m compileall -q detector number_detector.py \
 
 USER app
 VOLUME ["/app/menu_data", "/app/outputs"]
-CMD ["python", "number_detector.py"]
+ENTRYPOINT ["python", "number_detector.py"]
+CMD []

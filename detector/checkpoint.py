@@ -91,20 +91,32 @@ def _load_weights(path: Path, device: str):
 def _check_payload(payload, path: Path) -> ModelConfig:
     if not isinstance(payload, dict) or "config" not in payload or "state_dict" not in payload:
         raise ModelError(f"{path.name} is not a Number Detector checkpoint; {TRAIN_HINT}")
-    raw = payload["config"]
+    return read_config(payload["config"], path.name, TRAIN_HINT)
+
+
+def read_config(raw, name: str, hint: str) -> ModelConfig:
+    """Rebuild the :class:`ModelConfig` stored in a model file, refusing any this program cannot run.
+
+    Args:
+        raw: The stored dict (from a checkpoint or an ONNX model's metadata).
+        name: The file's name, for the message.
+        hint: What to do, appended to the message.
+
+    Raises:
+        ModelError: No readable config, another architecture, or impossible settings.
+    """
     if not isinstance(raw, dict):
-        raise ModelError(f"{path.name} has no readable config; {TRAIN_HINT}")
+        raise ModelError(f"{name} has no readable config; {hint}")
     arch, version = raw.get("arch"), raw.get("version")
     if arch != ARCH_NAME or version != ARCH_VERSION:
-        raise ModelError(
-            f"{path.name} is a {arch} v{version} model but this program runs {ARCH_NAME} v{ARCH_VERSION}; {TRAIN_HINT}"
-        )
+        runs = f"{ARCH_NAME} v{ARCH_VERSION}"
+        raise ModelError(f"{name} is a {arch} v{version} model but this program runs {runs}; {hint}")
     try:
         config = ModelConfig.from_dict(raw)
     except (TypeError, ValueError) as err:
-        raise ModelError(f"{path.name} has an unreadable config; {TRAIN_HINT}") from err
+        raise ModelError(f"{name} has an unreadable config; {hint}") from err
     if not _sane(config):
-        raise ModelError(f"{path.name} has impossible settings in its config; {TRAIN_HINT}")
+        raise ModelError(f"{name} has impossible settings in its config; {hint}")
     return config
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from detector.errors import InputError
 from detector.paths import CSV_SUFFIXES, IMAGE_SUFFIXES
 
+if TYPE_CHECKING:  # Pillow is imported when an image is read, not when the library is
+    from PIL import Image
+
 log = logging.getLogger(__name__)
 
 MAX_PIXELS = 150_000_000  # a 100 MP photo reads; a decompression bomb does not
 DEFAULT_MAX_SIDE = 2400  # larger images are decoded downscaled (boxes map back)
-_ORIENTATION = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
-                7: "TRANSVERSE", 8: "ROTATE_90"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ def check_file(path: Path) -> None:
 
 
 def _check_file_stat(path: Path) -> None:
+    """Raise InputError for a path that is missing, a folder, a pipe or empty; OSError passes."""
     name = shown(path)
     if path.is_symlink() and not path.exists():
         raise InputError(f"{name} is a broken link; point it at a real file")
@@ -144,15 +149,13 @@ def read_image_bytes(data: bytes, name: str = "upload", max_side: int | None = D
     Raises:
         InputError: The data is empty, damaged, too large or not an image.
     """
-    import io
-
     label = Path(Path(name).name or "upload")
     if not data:
         raise InputError(f"{shown(label)} is empty (0 bytes); save or export it again")
     return _open(io.BytesIO(data), label, max_side)
 
 
-def _open(source, path: Path, max_side: int | None) -> LoadedImage:
+def _open(source: Path | io.BytesIO, path: Path, max_side: int | None) -> LoadedImage:
     """Decode ``source`` (a path or a binary file object); ``path`` names it in messages."""
     from PIL import Image
 
@@ -173,7 +176,10 @@ def _open(source, path: Path, max_side: int | None) -> LoadedImage:
         raise open_error(path, err) from err
 
 
-def _decode(img, path: Path, max_side: int | None) -> LoadedImage:
+def _decode(img: Image.Image, path: Path, max_side: int | None) -> LoadedImage:
+    """Check the size, decode (JPEGs at a reduced scale when large), turn upright, fit and grey."""
+    from PIL import ImageOps
+
     width, height = img.size
     if width < 1 or height < 1:
         raise InputError(f"{shown(path)} has no pixels; save the image again")
@@ -186,31 +192,18 @@ def _decode(img, path: Path, max_side: int | None) -> LoadedImage:
         factor = max_side / max(width, height)
         img.draft(None, (math.ceil(width * factor), math.ceil(height * factor)))  # decode at 1/2, 1/4 or 1/8
     img.load()
-    orientation = _orientation(img)
-    gray = _to_gray(_upright(_fit(img, max_side), orientation))
-    return LoadedImage(gray, (height, width) if orientation in (5, 6, 7, 8) else (width, height))
+    stored = img.size  # the draft's size, before any turn
+    with contextlib.suppress(Exception):  # damaged EXIF: the pixels are still good, show them as stored
+        ImageOps.exif_transpose(img, in_place=True)  # upright, as a viewer shows it
+    turned = img.size != stored  # a quarter turn swaps the sides (a square one changes nothing)
+    return LoadedImage(_to_gray(_fit(img, max_side)), (height, width) if turned else (width, height))
 
 
-def _orientation(img) -> int:
-    try:
-        value = img.getexif().get(0x0112, 1)
-    except Exception:  # damaged EXIF: the pixels are still good, show them as stored
-        return 1
-    return value if isinstance(value, int) else 1
-
-
-def _upright(img, orientation: int):
-    from PIL import Image
-
-    method = _ORIENTATION.get(orientation)
-    return img.transpose(getattr(Image.Transpose, method)) if method else img
-
-
-def _has_alpha(img) -> bool:
+def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info)
 
 
-def _fit(img, max_side: int | None):
+def _fit(img: Image.Image, max_side: int | None) -> Image.Image:
     """Downscale while still 8/32-bit Pillow pixels, so no full-size float copy is ever made."""
     from PIL import Image
 
@@ -229,7 +222,7 @@ def _fit(img, max_side: int | None):
     return img.resize(size, Image.BILINEAR)
 
 
-def _to_gray(img) -> np.ndarray:
+def _to_gray(img: Image.Image) -> np.ndarray:
     """Convert any PIL mode to float32 grayscale 0..1 with transparency flattened."""
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = PROJECT_ROOT / "models"
-DEFAULT_MODEL = MODELS_DIR / "number_detector.pt"
+DEFAULT_MODEL = MODELS_DIR / "number_detector.onnx"  # what recognition reads (onnxruntime)
+DEFAULT_CHECKPOINT = MODELS_DIR / "number_detector.pt"  # what training writes and evaluates (torch)
 MENU_DATA_DIR = PROJECT_ROOT / "menu_data"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 

@@ -1,11 +1,11 @@
-"""Recognition: run the CNN on prepared digits and return ``Reading`` values."""
+"""Recognition: run the exported CNN (onnxruntime, no torch) on prepared digits and return ``Reading`` values."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,9 +14,13 @@ from detector.csvfile import read_csv
 from detector.errors import DetectorError, InputError
 from detector.io import LoadedImage, kind_of, list_inputs, read_image
 from detector.paths import DEFAULT_MODEL
-from detector.preprocess import fit_to_canvas, ink_box, normalize, prepare_digit, to_gray
+from detector.preprocess import fit_to_canvas, ink_box, prepare_digit, to_gray
 from detector.preprocess_batch import prepare_batch
 from detector.results import LOW_CONFIDENCE, DigitResult, Reading
+
+if TYPE_CHECKING:
+    from detector.config import ModelConfig
+    from detector.runtime import OnnxModel
 
 log = logging.getLogger(__name__)
 
@@ -26,53 +30,31 @@ SMALL_SIDE = 32  # images no larger than this on both sides hold one digit
 # (bench --signs): 0.99-0.995 read them best; always looking (1.0) lets a page edge's shadow
 # in the other polarity add a digit to a handwritten 6.
 SURE = 0.995
-SMALL_BATCH = 32  # fewer digits than this run on one thread: no OpenMP hand-off, steady on a busy CPU
 
 
 class Predictor:
     """A loaded model plus the preprocessing it was trained with."""
 
-    def __init__(self, model, config, threshold: float = LOW_CONFIDENCE) -> None:
+    def __init__(self, model: OnnxModel, config: ModelConfig, threshold: float = LOW_CONFIDENCE) -> None:
         self.model = model
         self.config = config
         self.threshold = threshold
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu", threshold: float = LOW_CONFIDENCE) -> Predictor:
-        """Load a checkpoint (default: the shipped model) and return a predictor.
+    def load(cls, path: str | Path | None = None, threshold: float = LOW_CONFIDENCE) -> Predictor:
+        """Load an exported ``.onnx`` model (default: the shipped one) and return a predictor.
 
         Raises:
-            ModelError: Missing, damaged, unsafe or mismatched checkpoint.
+            ModelError: Missing, damaged, unsafe or mismatched model file.
         """
-        from detector.checkpoint import load_checkpoint
+        from detector.runtime import OnnxModel
 
-        model, config, _meta = load_checkpoint(path or DEFAULT_MODEL, device)
-        return cls(model, config, threshold)
+        model = OnnxModel.load(path or DEFAULT_MODEL)
+        return cls(model, model.config, threshold)
 
     def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Return class probabilities (N, classes) for prepared inputs (N, 28, 28) in 0..1 (column 10: not a digit)."""
-        import torch
-
-        model = self._inference_model()
-        out = np.zeros((len(prepared), self.config.num_classes), dtype=np.float32)
-        with torch.inference_mode(), _threads(1 if len(prepared) < SMALL_BATCH else None):
-            for i in range(0, len(prepared), batch_size):
-                x = torch.from_numpy(normalize(prepared[i : i + batch_size], self.config.mean, self.config.std))
-                x = x.unsqueeze(1).contiguous(memory_format=torch.channels_last)  # (B, 1, 28, 28)
-                out[i : i + batch_size] = torch.softmax(model(x) / self.config.temperature, dim=1).numpy()
-        return out
-
-    def _inference_model(self):
-        """The model with BatchNorm folded into its convolutions, in channels-last layout.
-
-        Same outputs to float rounding, about twice as fast on CPU; built once per model.
-        A model in training mode is used as it is (its BatchNorm uses batch statistics).
-        """
-        if self.model.training:
-            return self.model
-        if getattr(self, "_fast", (None, None))[0] is not self.model:
-            self._fast = (self.model, _fold_batchnorm(self.model))
-        return self._fast[1]
+        return self.model.probabilities(prepared, batch_size)
 
     def _digits(self, prepared: list[np.ndarray], boxes: list, lines: list[int], scale: float) -> tuple:
         if not prepared:
@@ -98,10 +80,10 @@ class Predictor:
             return Reading(
                 source, digits=self._digits([prepared[0]], [prepared[1]], [0], scale), threshold=self.threshold
             )
-        if self.config.knows_junk:
-            return Reading(source, digits=self._read_by_evidence(gray, scale), threshold=self.threshold)
         from detector.segment import find_digits_both_ways
 
+        if self.config.knows_junk:
+            return Reading(source, digits=self._read_by_evidence(gray, scale), threshold=self.threshold)
         # A model without "not a digit" reads what the rules kept. The picture's overall
         # brightness cannot always tell ink from paper (white digits on a dark sign on a pale
         # wall). The likelier polarity is read first; unless every digit it found is sure, the
@@ -222,33 +204,3 @@ def _is_dir(path: Path) -> bool:
         return path.is_dir()
     except (OSError, ValueError):
         return False
-
-
-@contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
-    """Run the block with ``n`` torch threads (None: leave as is), then restore the setting."""
-    import torch
-
-    before = torch.get_num_threads()
-    if n is not None and n != before:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != before:
-            torch.set_num_threads(before)
-
-
-def _fold_batchnorm(model):
-    """Return a channels-last copy of an eval-mode model with each Conv2d+BatchNorm2d pair fused."""
-    import copy
-
-    import torch
-    from torch.nn.utils.fusion import fuse_conv_bn_eval
-
-    fast = copy.deepcopy(model)
-    for seq in [m for m in fast.modules() if isinstance(m, torch.nn.Sequential)]:
-        for k in range(len(seq) - 1):
-            if isinstance(seq[k], torch.nn.Conv2d) and isinstance(seq[k + 1], torch.nn.BatchNorm2d):
-                seq[k], seq[k + 1] = fuse_conv_bn_eval(seq[k], seq[k + 1]), torch.nn.Identity()
-    return fast.to(memory_format=torch.channels_last)

@@ -1,21 +1,24 @@
 """Pixel maths: turn a single-digit image into the model's 28x28 input, MNIST style.
 
-Every function takes arrays, never modifies them, and returns new ones.
+Every function takes arrays, never modifies them, and returns new ones. The numbers that
+define the input (digit box, canvas, ink margin, contrast floor) come from the model's
+:class:`~detector.config.ModelConfig`; MNIST scaled each digit to 20 px on its longer
+side and centred it by centre of mass in 28 x 28.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
+from detector.config import ModelConfig
 from detector.errors import InputError
 
-DIGIT_BOX = 20  # MNIST scaled each digit so its longer side is 20 px ...
-CANVAS = 28  # ... and centred it by centre of mass in 28 x 28.
-MIN_CONTRAST = 0.08  # below this spread between paper and ink there is no digit
-INK_MARGIN = 0.15  # fraction of the ink range treated as paper texture and dropped
+DEFAULT_CONFIG = ModelConfig()  # the preprocessing of every model trained so far
 
 
-def checked_pixels(image) -> np.ndarray:
+def checked_pixels(image: object) -> np.ndarray:
     """Return ``image`` as an array if it can be a picture, else raise InputError.
 
     A picture is real numbers (bool, int, float) of shape (H, W), (H, W, 3|4) or
@@ -59,24 +62,98 @@ def to_gray(image: np.ndarray) -> np.ndarray:
         return np.clip(arr / 255.0 if arr.max(initial=0) > 1.0 else arr, 0, 1)
 
 
-def border(image: np.ndarray) -> np.ndarray:
-    """Return the outermost ring of pixels of a 2-D array as a flat array."""
-    if min(image.shape) <= 2:
-        return image.ravel()
-    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
+def ring(image: np.ndarray, width: int = 1) -> np.ndarray:
+    """Return the pixels within ``width`` of the edge, each once, flattened per picture.
+
+    Takes one picture (H, W) -> (n,) or a stack (N, H, W) -> (N, n); a picture too small
+    for a ring of that width is returned whole.
+
+    Example:
+        >>> ring(np.arange(9).reshape(3, 3)).tolist()
+        [0, 1, 2, 6, 7, 8, 3, 5]
+    """
+    lead, (h, w) = image.shape[:-2], image.shape[-2:]
+    if min(h, w) <= 2 * width:
+        return image.reshape(*lead, -1)
+    k = width
+    sides = (image[..., :k, :], image[..., -k:, :], image[..., k:-k, :k], image[..., k:-k, -k:])
+    return np.concatenate([side.reshape(*lead, -1) for side in sides], axis=-1)
 
 
-def is_dark_on_light(gray: np.ndarray) -> bool:
-    """Decide polarity: True when the background (the border) is lighter than the ink."""
-    lo, hi = np.percentile(gray, [1, 99])
-    return float(np.median(border(gray))) > (lo + hi) / 2
+def every_other(image: np.ndarray) -> np.ndarray:
+    """Every other pixel of every other row (64 px or more): the same percentiles, a quarter of the sorting."""
+    return image[::2, ::2] if min(image.shape) >= 64 else image
 
 
-def ink_map(gray: np.ndarray) -> np.ndarray:
-    """Return the ink as bright on black: background exactly 0, strongest ink 1.
+def dark_on_light(gray: np.ndarray, strategy: Literal["border", "page"] = "border") -> bool | np.ndarray:
+    """Decide polarity: True when the paper is nearer the light end than the ink.
+
+    Ink is the sparse extreme on the far side from the paper; the paper level is compared
+    with the middle of the 1st and 99th percentiles, which stays right under a lighting
+    gradient (splitting the picture in two classes, as Otsu does, would split the paper).
+
+    Args:
+        gray: (H, W) grey levels, or a stack (N, H, W) with ``strategy="border"``.
+        strategy: Where the paper level is taken. ``"border"``: the median of the outer
+            ring of pixels, right for a crop around one digit. ``"page"``: the mean of the
+            median of a border band (a twentieth of the shorter side) and of the whole
+            picture, for a photo; either alone is fooled (a border by bricks around a
+            door, the whole picture by large bold digits).
+
+    Returns:
+        A bool for one picture; a bool array (N,) for a stack.
+
+    Example:
+        >>> page = np.ones((28, 28)); page[8:20, 12:16] = 0.0  # a dark bar on white
+        >>> dark_on_light(page), dark_on_light(1 - page)
+        (True, False)
+    """
+    if strategy == "border":
+        lo, hi = np.percentile(gray, [1, 99], axis=(-2, -1))
+        light = np.median(ring(gray), axis=-1) > (lo + hi) / 2
+        return bool(light) if light.ndim == 0 else light
+    if strategy != "page":
+        raise ValueError(f"strategy must be 'border' or 'page', not {strategy!r}")
+    sample = every_other(gray)
+    lo, hi = np.percentile(sample, [1, 99])
+    paper = (float(np.median(ring(gray, max(1, min(gray.shape) // 20)))) + float(np.median(sample))) / 2
+    return bool(paper > (lo + hi) / 2)
+
+
+def resize(image: np.ndarray, shape: tuple[int, int], resample: str = "bilinear") -> np.ndarray:
+    """Return a 2-D array resampled by Pillow to ``shape`` (h, w), as float32.
+
+    Pillow's 32-bit float mode ("F") keeps the values as they are (no 8-bit rounding);
+    its bilinear filter widens when shrinking, so it also antialiases.
+
+    Args:
+        image: (H, W) real numbers.
+        shape: (h, w) of the result.
+        resample: A Pillow filter by name: "nearest", "box", "bilinear", "bicubic", ...
+
+    Example:
+        >>> resize(np.ones((4, 6)), (2, 3)).shape
+        (2, 3)
+    """
+    from PIL import Image  # Pillow is only needed once a picture is resized
+
+    if image.shape == tuple(shape):
+        return image.astype(np.float32)
+    pil = Image.fromarray(np.ascontiguousarray(image, dtype=np.float32), mode="F")
+    return np.asarray(pil.resize((shape[1], shape[0]), Image.Resampling[resample.upper()]), dtype=np.float32)
+
+
+def digit_ink(gray: np.ndarray, config: ModelConfig | None = None) -> np.ndarray:
+    """Return the ink of a crop around one digit as bright on black: paper exactly 0, strongest ink 1.
+
+    The paper level is the median of the crop's outer ring and one linear stretch maps it
+    (plus ``config.ink_margin`` of the range, paper texture) to 0 and the strongest ink to
+    1: global levels, right for a small crop under even light. Segmentation evens out the
+    light of a whole photo first (:func:`detector.segment.ink.page_ink`).
 
     Args:
         gray: float32 (H, W) in 0..1, either polarity.
+        config: The model's preprocessing numbers; today's defaults when None.
 
     Returns:
         float32 (H, W); all zeros when the image holds no visible ink.
@@ -84,24 +161,25 @@ def ink_map(gray: np.ndarray) -> np.ndarray:
     Raises:
         InputError: ``gray`` is not a 2-D array of real numbers with at least one pixel.
     """
+    config = config or DEFAULT_CONFIG
     gray = _checked_gray(gray)
-    x = 1.0 - gray if is_dark_on_light(gray) else gray
-    background = float(np.median(border(x)))
+    x = 1.0 - gray if dark_on_light(gray) else gray
+    background = float(np.median(ring(x)))
     top = float(x.max())
     spread = top - background
-    if spread < MIN_CONTRAST:
+    if spread < config.min_digit_contrast:
         return np.zeros_like(x, dtype=np.float32)
-    floor = background + INK_MARGIN * spread
+    floor = background + config.ink_margin * spread
     with np.errstate(over="ignore", invalid="ignore"):  # only reached with absurd values (1e308)
         out = np.clip((x - floor) / (top - floor), 0, 1).astype(np.float32)
     return out if np.isfinite(out).all() else np.nan_to_num(out, nan=0.0)
 
 
-def _checked_gray(gray) -> np.ndarray:
-    """Return a 2-D real array without NaN or inf (replaced by 0, 1 and 0) for :func:`ink_map`."""
+def _checked_gray(gray: np.ndarray) -> np.ndarray:
+    """Return a 2-D real array without NaN or inf (replaced by 0, 1 and 0) for :func:`digit_ink`."""
     arr = checked_pixels(gray)
     if arr.ndim != 2:
-        raise InputError(f"ink_map needs one grey channel, got shape {arr.shape}; convert with to_gray first")
+        raise InputError(f"digit_ink needs one grey channel, got shape {arr.shape}; convert with to_gray first")
     if arr.dtype.kind == "b":
         return arr.astype(np.float32)
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
@@ -118,57 +196,58 @@ def ink_box(ink: np.ndarray, level: float = 0.05) -> tuple[int, int, int, int] |
     return int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)
 
 
-def fit_to_canvas(ink: np.ndarray) -> np.ndarray:
-    """Scale a cropped ink patch to 20 px on its longer side and centre it by mass.
+def fit_to_canvas(ink: np.ndarray, config: ModelConfig | None = None) -> np.ndarray:
+    """Scale a cropped ink patch to ``digit_box`` px on its longer side and centre it by mass.
 
     Args:
         ink: float32 (h, w) bright-on-black crop, tight around the digit.
+        config: The model's preprocessing numbers; today's defaults (20 px in 28 x 28)
+            when None.
 
     Returns:
-        float32 (28, 28) in 0..1.
+        float32 (input_size, input_size) in 0..1.
 
     Raises:
         InputError: ``ink`` is not a non-empty 2-D array.
     """
-    from PIL import Image
-
+    config = config or DEFAULT_CONFIG
     ink = np.asarray(ink)
     if ink.ndim != 2 or ink.size == 0:
         raise InputError(f"a digit crop must be a non-empty 2-D array, got shape {ink.shape}")
 
     h, w = ink.shape
-    factor = DIGIT_BOX / max(h, w)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    patch = np.asarray(
-        Image.fromarray(np.ascontiguousarray(ink, dtype=np.float32), mode="F").resize(size, Image.BILINEAR)
-    )
-    patch = np.clip(patch, 0, 1)
+    factor = config.digit_box / max(h, w)
+    patch = np.clip(resize(ink, (max(1, round(h * factor)), max(1, round(w * factor)))), 0, 1)
     mass = patch.sum()
     ph, pw = patch.shape
     cy, cx = (np.indices(patch.shape) * patch).reshape(2, -1).sum(axis=1) / mass if mass > 0 else (ph / 2, pw / 2)
-    top = int(np.clip(round(CANVAS / 2 - cy), 0, CANVAS - ph))
-    left = int(np.clip(round(CANVAS / 2 - cx), 0, CANVAS - pw))
-    canvas = np.zeros((CANVAS, CANVAS), dtype=np.float32)
+    side = config.input_size
+    top = int(np.clip(round(side / 2 - cy), 0, side - ph))
+    left = int(np.clip(round(side / 2 - cx), 0, side - pw))
+    canvas = np.zeros((side, side), dtype=np.float32)
     canvas[top : top + ph, left : left + pw] = patch
     return canvas
 
 
-def prepare_digit(image: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+def prepare_digit(
+    image: np.ndarray, config: ModelConfig | None = None
+) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
     """Turn one digit image of any polarity into MNIST-style model input.
 
     Args:
         image: A single digit, 2-D or RGB(A), any dtype.
+        config: The model's preprocessing numbers; today's defaults when None.
 
     Returns:
-        (float32 (28, 28) in 0..1, ink box (x, y, w, h) in the image's pixels), or
-        None when the image is blank.
+        (float32 (input_size, input_size) in 0..1, ink box (x, y, w, h) in the image's
+        pixels), or None when the image is blank.
     """
-    ink = ink_map(to_gray(image))
+    ink = digit_ink(to_gray(image), config)
     box = ink_box(ink)
     if box is None:
         return None
     x, y, w, h = box
-    return fit_to_canvas(ink[y : y + h, x : x + w]), box
+    return fit_to_canvas(ink[y : y + h, x : x + w], config), box
 
 
 def normalize(batch: np.ndarray, mean: float, std: float) -> np.ndarray:

@@ -11,18 +11,12 @@ import functools
 
 import numpy as np
 
+from detector.config import ModelConfig
 from detector.errors import InputError
-from detector.preprocess import (
-    CANVAS,
-    DIGIT_BOX,
-    INK_MARGIN,
-    MIN_CONTRAST,
-    fit_to_canvas,
-    prepare_digit,
-)  # fmt: skip
+from detector.preprocess import DEFAULT_CONFIG, dark_on_light, fit_to_canvas, prepare_digit, resize, ring
 
 
-def prepare_batch(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def prepare_batch(images: np.ndarray, config: ModelConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Prepare many small digit images at once (CSV rows, MNIST).
 
     Gives the same result as :func:`prepare_digit` on each image: the grey levels,
@@ -31,39 +25,46 @@ def prepare_batch(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Args:
         images: (N, H, W) grayscale, any polarity.
+        config: The model's preprocessing numbers; today's defaults when None.
 
     Returns:
-        (float32 (N, 28, 28) inputs, bool (N,) mask of non-blank images); blank ones
-        are left as zeros.
+        (float32 (N, input_size, input_size) inputs, bool (N,) mask of non-blank
+        images); blank ones are left as zeros.
 
     Raises:
         InputError: ``images`` is not a stack of pictures.
     """
+    config = config or DEFAULT_CONFIG
     images = _checked_batch(images)
-    out = np.zeros((len(images), CANVAS, CANVAS), dtype=np.float32)
+    out = np.zeros((len(images), config.input_size, config.input_size), dtype=np.float32)
     if images.ndim != 3 or min(images.shape[1:], default=0) <= 2 or len(images) == 0:
         found = np.zeros(len(images), dtype=bool)
         for i, image in enumerate(images):
-            prepared = prepare_digit(image)
+            prepared = prepare_digit(image, config)
             if prepared is not None:
                 out[i], found[i] = prepared[0], True
         return out, found
-    ink = _ink_stack(_gray_stack(images))
+    ink = _ink_stack(_gray_stack(images), config)
     boxes, found = _box_stack(ink)
+    _fit_stack(out, ink, boxes, found, config)
+    return out, found
+
+
+def _fit_stack(out: np.ndarray, ink: np.ndarray, boxes: np.ndarray, found: np.ndarray, config: ModelConfig) -> None:
+    """:func:`fit_to_canvas` of every found crop into ``out``, crops of one shape resized together."""
     groups: dict[tuple[int, int], list[int]] = {}
     for i in np.flatnonzero(found):
         groups.setdefault((int(boxes[i, 3]), int(boxes[i, 2])), []).append(int(i))
     for (h, w), index in groups.items():
         crops = np.stack([ink[i, y : y + h, x : x + w] for i, (x, y) in zip(index, boxes[index, :2], strict=True)])
-        patch = _resize_stack(crops)
+        patch = _resize_stack(crops, config.digit_box)
         if patch is None:  # a Pillow that resizes some other way: one at a time
-            out[index] = [fit_to_canvas(crop) for crop in crops]
+            out[index] = [fit_to_canvas(crop, config) for crop in crops]
         else:
             _place_stack(out, np.asarray(index), patch)
-    return out, found
 
 
-def _checked_batch(images) -> np.ndarray:
+def _checked_batch(images: object) -> np.ndarray:
     """Return ``images`` as an (N, H, W) or (N, H, W, C) array of real numbers, else raise InputError."""
     try:
         arr = np.asarray(images)
@@ -75,7 +76,7 @@ def _checked_batch(images) -> np.ndarray:
 
 
 def _gray_stack(images: np.ndarray) -> np.ndarray:
-    """:func:`to_gray` of every 2-D image in an (N, H, W) stack."""
+    """`to_gray` of every 2-D image in an (N, H, W) stack."""
     if images.dtype == np.uint8:
         return images.astype(np.float32) / 255.0
     if images.dtype == np.uint16:
@@ -86,25 +87,18 @@ def _gray_stack(images: np.ndarray) -> np.ndarray:
     return np.clip(np.where(wide[:, None, None], arr / 255.0, arr), 0, 1)
 
 
-def _border_median(stack: np.ndarray) -> np.ndarray:
-    """Median of each image's outer ring, (N, H, W) -> (N,), as :func:`border` takes it."""
-    ring = np.concatenate([stack[:, 0], stack[:, -1], stack[:, 1:-1, 0], stack[:, 1:-1, -1]], axis=1)
-    return np.median(ring, axis=1).astype(np.float64)
-
-
-def _ink_stack(gray: np.ndarray) -> np.ndarray:
-    """:func:`ink_map` of every image in an (N, H, W) stack (same float32 steps)."""
-    lo, hi = np.percentile(gray, [1, 99], axis=(1, 2))
-    dark = _border_median(gray) > (lo + hi) / 2
-    x = np.where(dark[:, None, None], 1.0 - gray, gray)
-    background = _border_median(x)
+def _ink_stack(gray: np.ndarray, config: ModelConfig) -> np.ndarray:
+    """:func:`digit_ink` of every image in an (N, H, W) stack (same float32 steps)."""
+    x = np.where(dark_on_light(gray)[:, None, None], 1.0 - gray, gray)
+    background = np.median(ring(x), axis=-1).astype(np.float64)
     top = x.max(axis=(1, 2)).astype(np.float64)
     spread = top - background
-    floor = background + INK_MARGIN * spread
-    # ink_map subtracts and divides by Python floats: float32 operations on float32 casts.
-    span = np.where(spread < MIN_CONTRAST, 1.0, top - floor).astype(np.float32)
+    floor = background + config.ink_margin * spread
+    # digit_ink subtracts and divides by Python floats: float32 operations on float32 casts.
+    blank = spread < config.min_digit_contrast
+    span = np.where(blank, 1.0, top - floor).astype(np.float32)
     ink = np.clip((x - floor.astype(np.float32)[:, None, None]) / span[:, None, None], 0, 1).astype(np.float32)
-    ink[spread < MIN_CONTRAST] = 0.0
+    ink[blank] = 0.0
     return ink
 
 
@@ -124,17 +118,15 @@ def _resize_pass(stack: np.ndarray, size_out: int, axis: int) -> np.ndarray:
     The crops are laid side by side (or stacked) into one image: a one-axis Pillow pass
     treats every row (or column) on its own, so each crop comes out as if alone.
     """
-    from PIL import Image
-
     n, h, w = stack.shape
     if axis == 2:
-        tall = Image.fromarray(np.ascontiguousarray(stack.reshape(n * h, w)), mode="F")
-        return np.asarray(tall.resize((size_out, n * h), Image.BILINEAR)).reshape(n, h, size_out)
-    wide = Image.fromarray(np.ascontiguousarray(stack.transpose(1, 0, 2).reshape(h, n * w)), mode="F")
-    return np.asarray(wide.resize((n * w, size_out), Image.BILINEAR)).reshape(size_out, n, w).transpose(1, 0, 2)
+        return resize(stack.reshape(n * h, w), (n * h, size_out)).reshape(n, h, size_out)
+    wide = stack.transpose(1, 0, 2).reshape(h, n * w)
+    return resize(wide, (size_out, n * w)).reshape(size_out, n, w).transpose(1, 0, 2)
 
 
 def _two_pass(stack: np.ndarray, size: tuple[int, int], order: str) -> np.ndarray:
+    """Resize (n, h, w) to (n, *size) one axis at a time, rows first ("vh") or columns first ("hv")."""
     for axis in (1, 2) if order == "vh" else (2, 1):
         if stack.shape[axis] != size[axis - 1]:
             stack = _resize_pass(stack, size[axis - 1], axis)
@@ -143,21 +135,24 @@ def _two_pass(stack: np.ndarray, size: tuple[int, int], order: str) -> np.ndarra
 
 @functools.lru_cache(maxsize=4096)
 def _pass_order(h: int, w: int, ph: int, pw: int) -> str | None:
-    """Which pass Pillow runs first for this resize ("hv" or "vh"), probed once; None if neither matches."""
-    from PIL import Image
+    """Which pass Pillow runs first for this resize ("hv" or "vh"), probed once; None if neither matches.
 
+    This ties the batch path to how Pillow orders its two passes (it is not documented),
+    which is why the probe checks rather than assumes; a Pillow that does otherwise makes
+    :func:`prepare_batch` fall back to one crop at a time, never give other pixels.
+    """
     probe = np.random.default_rng(h * 1000 + w).random((h, w), dtype=np.float32)
-    want = np.asarray(Image.fromarray(probe, mode="F").resize((pw, ph), Image.BILINEAR))
+    want = resize(probe, (ph, pw))
     for order in ("hv", "vh"):
         if np.array_equal(_two_pass(probe[None], (ph, pw), order)[0], want):
             return order
     return None
 
 
-def _resize_stack(crops: np.ndarray) -> np.ndarray | None:
+def _resize_stack(crops: np.ndarray, digit_box: int) -> np.ndarray | None:
     """:func:`fit_to_canvas`'s resize of same-shape crops (n, h, w), clipped to 0..1; None if unsure."""
     h, w = crops.shape[1:]
-    factor = DIGIT_BOX / max(h, w)
+    factor = digit_box / max(h, w)
     ph, pw = max(1, round(h * factor)), max(1, round(w * factor))
     if (ph, pw) == (h, w):
         return np.clip(crops, 0, 1)
@@ -172,8 +167,9 @@ def _place_stack(out: np.ndarray, index: np.ndarray, patch: np.ndarray) -> None:
     moments = (np.indices((ph, pw))[None] * patch[:, None]).reshape(n, 2, -1).sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = np.where(mass[:, None] > 0, moments / mass[:, None], [ph / 2, pw / 2])
-    top = np.clip(np.rint(CANVAS / 2 - centre[:, 0]), 0, CANVAS - ph).astype(np.intp)
-    left = np.clip(np.rint(CANVAS / 2 - centre[:, 1]), 0, CANVAS - pw).astype(np.intp)
+    side = out.shape[-1]
+    top = np.clip(np.rint(side / 2 - centre[:, 0]), 0, side - ph).astype(np.intp)
+    left = np.clip(np.rint(side / 2 - centre[:, 1]), 0, side - pw).astype(np.intp)
     rows = top[:, None, None] + np.arange(ph)[None, :, None]
     cols = left[:, None, None] + np.arange(pw)[None, None, :]
     out[index[:, None, None], rows, cols] = patch

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
+def tiny_checkpoint(tmp_path_factory) -> Path:
     """Save an untrained DigitNet checkpoint (random weights, fixed seed) and return its path."""
     import torch
 
@@ -22,6 +22,18 @@ def tiny_model(tmp_path_factory) -> Path:
     config = ModelConfig()
     path = tmp_path_factory.mktemp("model") / "tiny.pt"
     return save_checkpoint(path, DigitNet(config).eval(), config, {"note": "random weights for tests"})
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_checkpoint) -> Path:
+    """The untrained checkpoint exported to ``tiny.onnx`` (verified on random pixels): what recognition loads."""
+    from detector.checkpoint import load_checkpoint
+    from training.export import export_model
+
+    model, config, meta = load_checkpoint(tiny_checkpoint)
+    path = tiny_checkpoint.with_suffix(".onnx")
+    export_model(model, config, path, meta)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +64,52 @@ def blobs_picture(width: int = 160, height: int = 80) -> np.ndarray:
     draw.rectangle((20, 15, 50, 65), fill=0)
     draw.ellipse((95, 15, 135, 65), fill=0)
     return np.asarray(img)
+
+
+def pad_drawing(kind: str, dark_on_light: bool = False) -> bytes:
+    """A 280x280 PNG as the browser page's pad sends it: "1" a vertical bar, "0" a ring, 22 px brush."""
+    import io
+
+    ink, paper = (0, 255) if dark_on_light else (255, 0)
+    img = Image.new("RGBA", (280, 280), (paper, paper, paper, 255))
+    draw = ImageDraw.Draw(img)
+    if kind == "1":
+        draw.line([(140, 50), (140, 230)], fill=(ink, ink, ink, 255), width=22)
+    else:
+        draw.ellipse((80, 45, 200, 235), outline=(ink, ink, ink, 255), width=22)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def number_photo(number: str = "170", size: tuple[int, int] = (900, 400), fmt: str = "JPEG") -> bytes:
+    """An encoded grey photo of a number in dark strokes on paper ("1", "7", "0" only), blurred and noisy.
+
+    The digits sit 230 px apart from x = 140 at 900 px wide (scaled with ``size``).
+    """
+    import io
+
+    from PIL import ImageFilter
+
+    w, h = size
+    img = Image.new("L", (w, h), 215)
+    draw = ImageDraw.Draw(img)
+    sx, sy = w / 900, h / 400
+    width = int(26 * sy)
+    strokes = {
+        "1": lambda x: draw.line([(x + 60 * sx, 90 * sy), (x + 60 * sx, 310 * sy)], fill=35, width=width),
+        "7": lambda x: draw.line(
+            [(x, 95 * sy), (x + 140 * sx, 95 * sy), (x + 45 * sx, 310 * sy)], fill=35, width=width, joint="curve"
+        ),
+        "0": lambda x: draw.ellipse((x, 90 * sy, x + 140 * sx, 310 * sy), outline=35, width=width),
+    }
+    for i, digit in enumerate(number):
+        strokes[digit](140 * sx + i * 230 * sx)
+    arr = np.asarray(img.filter(ImageFilter.GaussianBlur(1.5)), dtype=float)
+    arr = np.clip(arr + np.random.default_rng(0).normal(0, 6, arr.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.merge("RGB", [Image.fromarray(arr)] * 3).save(buf, format=fmt, quality=90)
+    return buf.getvalue()
 
 
 def pixel_csv(path: Path, images: np.ndarray, labels: list[int] | None = None) -> Path:

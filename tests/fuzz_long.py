@@ -25,7 +25,7 @@ from detector.csvfile import read_csv
 from detector.errors import DetectorError
 from detector.io import DEFAULT_MAX_SIDE, LoadedImage, read_image
 from detector.paths import IMAGE_SUFFIXES
-from detector.preprocess import ink_map, prepare_digit
+from detector.preprocess import digit_ink, prepare_digit
 from detector.preprocess_batch import prepare_batch
 from detector.segment import find_digits
 
@@ -174,8 +174,8 @@ def picture(draw) -> np.ndarray:
         return img.astype(draw(st.sampled_from([np.float32, np.float64, np.uint8, np.bool_])), copy=False)
 
 
-def check_ink_map(arr: np.ndarray) -> None:
-    ink = outcome("ink_map", lambda: ink_map(arr))
+def check_digit_ink(arr: np.ndarray) -> None:
+    ink = outcome("digit_ink", lambda: digit_ink(arr))
     if ink is not None:
         assert_unit(ink)
         assert ink.ndim == 2
@@ -213,7 +213,7 @@ def properties(folder: Path) -> dict:
     return {
         "read_image": (st.tuples(image_bytes(), st.sampled_from(IMAGE_SUFFIXES)), lambda a: check_image_bytes(*a, folder)),  # noqa: E501
         "read_csv": (csv_text(), lambda t: check_csv_text(t, folder)),
-        "ink_map": (st.one_of(any_array(), picture()), check_ink_map),
+        "digit_ink": (st.one_of(any_array(), picture()), check_digit_ink),
         "prepare_digit": (st.one_of(any_array(), picture()), check_prepare_digit),
         "prepare_batch": (any_array(max_side=6), check_prepare_batch),
         "find_digits": (st.one_of(any_array(), picture()), check_find_digits),

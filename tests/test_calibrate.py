@@ -9,6 +9,7 @@ from detector.config import ModelConfig
 from detector.model import DigitNet
 from detector.predict import Predictor
 from training.calibrate import expected_calibration_error, fit_temperature, nll, softmax
+from training.export import export_model
 
 
 def timid_logits(n: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,10 +48,12 @@ def test_calibration_shrinks_the_confidence_gap_and_keeps_predictions():
 def test_predictor_applies_the_checkpoint_temperature(tmp_path):
     torch.manual_seed(0)
     model = DigitNet(ModelConfig()).eval()
-    plain = Predictor.load(save_checkpoint(tmp_path / "t1.pt", model, ModelConfig()))
+    export_model(model, ModelConfig(), tmp_path / "t1.onnx")
     sharp_path = save_checkpoint(tmp_path / "t05.pt", model, ModelConfig(temperature=0.5))
-    assert load_checkpoint(sharp_path)[1].temperature == 0.5
-    sharp = Predictor.load(sharp_path)
+    sharp_model, sharp_config, _ = load_checkpoint(sharp_path)
+    assert sharp_config.temperature == 0.5
+    export_model(sharp_model, sharp_config, tmp_path / "t05.onnx")
+    plain, sharp = Predictor.load(tmp_path / "t1.onnx"), Predictor.load(tmp_path / "t05.onnx")
     x = np.random.default_rng(1).random((4, 28, 28), dtype=np.float32)
     p1, p2 = plain.probabilities(x), sharp.probabilities(x)
     assert (p1.argmax(1) == p2.argmax(1)).all()

@@ -62,5 +62,5 @@ def test_help_documents_json_keys_and_exit_codes():
 
 
 def test_missing_model_is_one_line_with_how_to_train(tmp_path):
-    code, _out, err = run("predict", "--model", str(tmp_path / "none.pt"), str(MENU_DATA_DIR))
+    code, _out, err = run("predict", "--model", str(tmp_path / "none.onnx"), str(MENU_DATA_DIR))
     assert code == 1 and "training.train" in err and len(err.strip().splitlines()) == 1

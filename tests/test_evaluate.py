@@ -9,9 +9,9 @@ from training import evaluate
 from training.config import DATA_DIR
 
 
-def test_evaluate_raw_reports_progress_and_counts_every_image(tiny_model, monkeypatch):
+def test_evaluate_raw_reports_progress_and_counts_every_image(tiny_checkpoint, monkeypatch):
     monkeypatch.setattr(evaluate, "CHUNK", 10)
-    model, config, _meta = load_checkpoint(tiny_model)
+    model, config, _meta = load_checkpoint(tiny_checkpoint)
     raw = np.stack([digit_picture()] * 25)
     labels = np.full(25, 7)
     ticks = []
@@ -23,10 +23,10 @@ def test_evaluate_raw_reports_progress_and_counts_every_image(tiny_model, monkey
 
 
 @pytest.mark.mnist
-def test_a_second_evaluation_gets_a_new_name(tmp_path, tiny_model):
+def test_a_second_evaluation_gets_a_new_name(tmp_path, tiny_checkpoint):
     if not (DATA_DIR / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").exists():
         pytest.skip("MNIST not in ../shared/data")
-    args = ["--model", str(tiny_model), "--limit", "30", "--out", str(tmp_path / "cm.png")]
+    args = ["--model", str(tiny_checkpoint), "--limit", "30", "--out", str(tmp_path / "cm.png")]
     assert evaluate.main(args) == 0
     first = (tmp_path / "cm.png").read_bytes()
     assert evaluate.main(args) == 0

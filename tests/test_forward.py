@@ -28,8 +28,8 @@ def test_no_images_give_no_logits():
     assert model_logits(DigitNet(ModelConfig()), ModelConfig(), np.zeros((0, 28, 28), np.float32)).shape == (0, 10)
 
 
-def test_training_sees_what_inference_sees(tiny_model):
-    model, config, _meta = load_checkpoint(tiny_model)
+def test_training_sees_what_inference_sees(tiny_checkpoint, tiny_model):
+    model, config, _meta = load_checkpoint(tiny_checkpoint)
     images = np.random.default_rng(1).random((40, 28, 28), dtype=np.float32)
     logits = model_logits(model, config, images).astype(np.float64) / config.temperature
     ours = np.exp(logits - logits.max(1, keepdims=True))

@@ -10,16 +10,21 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import fuzz_long
 import numpy as np
 import pytest
-from fuzz_long import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detector.errors import InputError
+from detector.paths import IMAGE_SUFFIXES, PROJECT_ROOT
+from tests import fuzz_long
+from tests.fuzz_long import (
     any_array,
     assert_unit,
     check_csv_text,
+    check_digit_ink,
     check_find_digits,
     check_image_bytes,
-    check_ink_map,
     check_prepare_batch,
     check_prepare_digit,
     csv_text,
@@ -27,11 +32,6 @@ from fuzz_long import (
     outcome,
     picture,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from detector.errors import InputError
-from detector.paths import IMAGE_SUFFIXES, PROJECT_ROOT
 
 FUZZ = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 FOLDER = Path(tempfile.mkdtemp(prefix="fuzz-"))  # hypothesis reuses one folder across examples
@@ -51,8 +51,8 @@ def test_read_csv_on_random_text(text):
 
 @FUZZ
 @given(st.one_of(any_array(), picture()))
-def test_ink_map_on_any_array(arr):
-    check_ink_map(arr)
+def test_digit_ink_on_any_array(arr):
+    check_digit_ink(arr)
 
 
 @FUZZ
@@ -85,7 +85,7 @@ def test_the_checks_can_fail():
 def test_fuzz_long_script_covers_every_target_without_a_crash(capsys):
     counts = fuzz_long.run(60)
     targets = {t for t, _ in counts}
-    assert targets == {"read_image", "read_csv", "ink_map", "prepare_digit", "prepare_batch", "find_digits"}
+    assert targets == {"read_image", "read_csv", "digit_ink", "prepare_digit", "prepare_batch", "find_digits"}
     assert not any(kind == "CRASH" for _, kind in counts) and sum(counts.values()) >= 60
     assert "| **all** |" in fuzz_long.table(counts)
 

@@ -96,6 +96,76 @@ def test_exif_orientation_is_honoured(tmp_path):
     assert loaded.pixels[:10].mean() > 0.8  # the band is now on top
 
 
+# What a viewer shows for each EXIF orientation, from the EXIF specification's wording.
+SHOWN = {
+    1: lambda a: a,
+    2: lambda a: a[:, ::-1],  # mirrored left-right
+    3: lambda a: np.rot90(a, 2),  # rotated 180
+    4: lambda a: a[::-1],  # mirrored top-bottom
+    5: lambda a: np.rot90(a[:, ::-1], 1),  # mirrored, then rotated 270 clockwise
+    6: lambda a: np.rot90(a, -1),  # rotated 90 clockwise
+    7: lambda a: np.rot90(a[:, ::-1], -1),  # mirrored, then rotated 90 clockwise
+    8: lambda a: np.rot90(a, 1),  # rotated 270 clockwise
+}
+
+
+@pytest.mark.parametrize("orientation", sorted(SHOWN))
+def test_every_exif_orientation_is_shown_as_a_viewer_shows_it(tmp_path, orientation):
+    stored = (np.arange(20 * 30).reshape(20, 30) % 251).astype(np.uint8)  # no two pixels alike in a row
+    img = Image.fromarray(stored)
+    exif = img.getexif()
+    exif[0x0112] = orientation
+    img.save(tmp_path / "o.png", exif=exif)  # lossless, so the pixels compare exactly
+    loaded = read_image(tmp_path / "o.png")
+    shown = SHOWN[orientation](stored)
+    assert np.array_equal(loaded.pixels, shown.astype(np.float32) / 255)
+    assert loaded.source_size == (shown.shape[1], shown.shape[0])
+
+
+def test_rotated_large_jpeg_is_downscaled_with_upright_source_size(tmp_path):
+    arr = np.zeros((1000, 3000), np.uint8)
+    arr[:, :300] = 255  # a bright band on the left of the stored pixels
+    img = Image.fromarray(arr)
+    exif = img.getexif()
+    exif[0x0112] = 6
+    img.save(tmp_path / "wide.jpg", exif=exif, quality=90)
+    loaded = read_image(tmp_path / "wide.jpg", max_side=1000)
+    assert loaded.source_size == (1000, 3000)  # width, height as shown: upright and tall
+    assert loaded.pixels.shape == (1000, 333) and loaded.scale == pytest.approx(3.0, rel=0.01)
+    assert loaded.pixels[:80].mean() > 0.9 and loaded.pixels[120:].mean() < 0.1  # the band is on top
+
+
+EXIF_HEAD = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x01\x00\x12\x01"  # one IFD entry: tag 0x0112, orientation
+
+
+@pytest.mark.parametrize(
+    "exif",
+    [b"Exif\x00\x00MM\x00*garbage", b"Exif\x00\x00II*\x00\xff\xff\x00\x00",  # cut short; IFD past the end
+     EXIF_HEAD + b"\x63\x00\x01\x00\x00\x00\x06\x00\x00\x00\x00\x00\x00\x00",  # an unknown field type
+     EXIF_HEAD + b"\x03\x00\xff\xff\xff\x7f\x06\x00\x00\x00\x00\x00\x00\x00",  # two billion values
+     EXIF_HEAD + b"\x02\x00\x02\x00\x00\x006\x00\x00\x00\x00\x00\x00\x00"],  # the text "6"
+)  # fmt: skip
+def test_damaged_exif_shows_the_pixels_as_stored(tmp_path, exif):
+    arr = np.zeros((20, 40), np.uint8)
+    arr[:, :10] = 255
+    Image.fromarray(arr).save(tmp_path / "d.jpg", exif=exif, quality=95)
+    loaded = read_image(tmp_path / "d.jpg")
+    assert loaded.pixels.shape == (20, 40) and loaded.source_size == (40, 20)
+    assert loaded.pixels[:, :8].mean() > 0.8
+
+
+def test_exif_that_cannot_be_parsed_at_all_is_ignored(tmp_path, monkeypatch):
+    Image.fromarray(digit_picture()).save(tmp_path / "d.png")
+    want = read_image(tmp_path / "d.png")
+
+    def broken(self):
+        raise SyntaxError("not a TIFF structure")
+
+    monkeypatch.setattr(Image.Image, "getexif", broken)
+    loaded = read_image(tmp_path / "d.png")
+    assert np.array_equal(loaded.pixels, want.pixels) and loaded.source_size == want.source_size
+
+
 def test_transparent_background_flattened_to_contrast(tmp_path):
     rgba = np.zeros((40, 40, 4), np.uint8)
     rgba[10:30, 18:22] = (0, 0, 0, 255)  # black ink on a fully transparent canvas

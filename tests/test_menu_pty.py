@@ -41,7 +41,7 @@ def test_explain_then_exit(env):
     child.send("\r")  # Explain is the first option
     child.expect("How it works", timeout=10)
     child.expect("Exit", timeout=10)
-    child.send(DOWN * 6 + "\r")
+    child.send(DOWN * 7 + "\r")  # Exit, the last option
     child.expect(pexpect.EOF, timeout=20)
     child.close()
     assert child.exitstatus == 0, child.before

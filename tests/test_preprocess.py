@@ -1,10 +1,15 @@
 """MNIST-style preprocessing on digits drawn in the test."""
 
+import doctest
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from detector.preprocess import ink_box, ink_map, is_dark_on_light, prepare_digit, to_gray
+import detector.preprocess
+from detector.config import ModelConfig
+from detector.preprocess import dark_on_light, digit_ink, fit_to_canvas, ink_box, prepare_digit, resize, ring, to_gray
 from detector.preprocess_batch import prepare_batch
 
 
@@ -25,8 +30,8 @@ def centre_of_mass(img: np.ndarray) -> tuple[float, float]:
 
 
 def test_polarity_is_detected_both_ways():
-    assert is_dark_on_light(to_gray(draw_seven(dark_on_light=True)))
-    assert not is_dark_on_light(to_gray(draw_seven(dark_on_light=False)))
+    assert dark_on_light(to_gray(draw_seven(dark_on_light=True))) is True
+    assert dark_on_light(to_gray(draw_seven(dark_on_light=False))) is False
 
 
 def test_inverted_image_gives_the_same_input():
@@ -89,8 +94,8 @@ def test_rgb_and_grey_paper():
     assert np.abs(a - c).mean() < 0.02 and np.abs(b - c).mean() < 0.02
 
 
-def test_ink_map_background_exactly_zero():
-    ink = ink_map(to_gray(draw_seven()))
+def test_digit_ink_background_exactly_zero():
+    ink = digit_ink(to_gray(draw_seven()))
     assert ink[0, 0] == 0 and ink.max() == pytest.approx(1.0)
 
 
@@ -110,3 +115,64 @@ def test_colour_images_of_any_range_keep_their_contrast(dtype, top):
     rgb[2:8, 4:6] = top
     gray = to_gray(rgb)
     assert gray[5, 5] == pytest.approx(1.0, abs=1e-3) and gray[0, 0] == 0.0
+
+
+def test_docstring_examples_hold():
+    assert doctest.testmod(detector.preprocess).failed == 0
+
+
+@pytest.mark.parametrize(("shape", "width"), [((5, 7), 1), ((9, 12), 2), ((6, 6), 3), ((2, 9), 1), ((1, 1), 1)])
+def test_ring_holds_each_edge_pixel_once(shape, width):
+    image = np.arange(np.prod(shape)).reshape(shape)
+    inside = np.zeros(shape, bool)
+    inside[width:-width, width:-width] = True
+    assert sorted(ring(image, width).tolist()) == image[~inside].tolist()  # every value is distinct
+    stack = np.stack([image, image + 100])
+    assert np.array_equal(ring(stack, width), np.stack([ring(image, width), ring(image, width) + 100]))
+
+
+def test_polarity_of_a_stack_is_that_of_each_picture():
+    pictures = np.stack([to_gray(draw_seven(size=40, dark_on_light=d)) for d in (True, False, True)])
+    assert dark_on_light(pictures).tolist() == [True, False, True]
+    assert [dark_on_light(p) for p in pictures] == [True, False, True]
+
+
+def test_page_polarity_is_not_fooled_by_large_bold_digits():
+    """A big dark digit filling a light crop leaves a border of paper: both strategies see dark ink."""
+    page = to_gray(draw_seven(size=200, width=40))
+    assert dark_on_light(page, "page") is True and dark_on_light(page) is True
+    assert dark_on_light(1 - page, "page") is False
+    with pytest.raises(ValueError, match="strategy"):
+        dark_on_light(page, "middle")
+
+
+@pytest.mark.parametrize("resample", ["bilinear", "box", "nearest"])
+def test_resize_is_pillows_float_resize(resample):
+    image = np.random.default_rng(3).random((30, 50)).astype(np.float32)
+    want = Image.fromarray(image, mode="F").resize((20, 12), Image.Resampling[resample.upper()])
+    got = resize(image, (12, 20), resample)
+    assert got.dtype == np.float32 and np.array_equal(got, np.asarray(want))
+    assert np.array_equal(resize(image, (30, 50)), image)  # same shape: unchanged
+
+
+def test_preprocessing_follows_the_model_config():
+    image = draw_seven(size=60)
+    default, box = prepare_digit(image)
+    assert np.array_equal(default, prepare_digit(image, ModelConfig())[0])
+    small, small_box = prepare_digit(image, replace(ModelConfig(), digit_box=10, input_size=16))
+    assert small.shape == (16, 16) and small_box == box
+    assert ink_box(small)[3] == 10  # the longer side is the config's digit box
+    assert fit_to_canvas(np.ones((5, 3), np.float32), replace(ModelConfig(), input_size=32)).shape == (32, 32)
+    batch, found = prepare_batch(np.stack([image, image]), replace(ModelConfig(), digit_box=10, input_size=16))
+    assert found.all() and np.allclose(batch[0], small, atol=1e-6)
+
+
+def test_contrast_floor_and_ink_margin_come_from_the_config():
+    faint = np.full((28, 28), 0.5, np.float32)
+    faint[8:20, 12:16] = 0.44  # ink 0.06 darker than the paper
+    assert prepare_digit(faint) is None  # below the default floor of 0.08
+    assert prepare_digit(faint, replace(ModelConfig(), min_digit_contrast=0.05)) is not None
+    textured = to_gray(draw_seven())  # ink 0, paper 1
+    textured[2, 2] = 0.95  # paper texture: 5 % of the paper-to-ink range
+    assert digit_ink(textured)[2, 2] == 0  # dropped by the default 15 % margin
+    assert digit_ink(textured, replace(ModelConfig(), ink_margin=0.0))[2, 2] == pytest.approx(0.05)

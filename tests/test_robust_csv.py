@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import detector.csvfile as dio
-from detector.csvfile import count_csv_rows, read_csv
+from detector.csvfile import CHUNK_ROWS, count_csv_rows, read_csv
 from detector.errors import InputError
 
 HEADER = ",".join(["label", *[f"pixel{i}" for i in range(784)]])
@@ -134,7 +134,7 @@ def test_hundred_thousand_rows_stream_in_flat_memory(big_csv, monkeypatch):
     chunks = read_csv(big_csv)
     first = next(chunks)
     first_at = time.perf_counter() - start
-    assert decoded == [4096] and first.start == 0  # only the first chunk was parsed so far
+    assert decoded == [CHUNK_ROWS] and first.start == 0  # only the first chunk was parsed so far
     rows, bad = len(first.images), 0
     for chunk in chunks:
         rows += len(chunk.images)

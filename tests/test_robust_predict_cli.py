@@ -78,8 +78,9 @@ def test_unreadable_file_in_process(tiny_model, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize(
     ("make", "words"),
-    [(lambda d: d / "none.pt", "python -m training.train"), (lambda d: _write(d / "cut.pt", b"PK\x03\x04"), "damaged"),
-     (lambda d: _evil(d), "holds code, not just weights, and was refused")],
+    [(lambda d: d / "none.onnx", "python -m training.train"),
+     (lambda d: _write(d / "cut.onnx", b"\x08\x07\x12"), "damaged"),
+     (lambda d: _evil(d), "is a training checkpoint; recognition reads .onnx models")],
 )  # fmt: skip
 def test_bad_model_is_one_line_on_stderr(tmp_path, make, words):
     image = tmp_path / "d.png"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import doctest
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from scipy import ndimage
 
-from detector.segment import DigitCrop, find_digits
-from detector.segment.ink import dark_on_light, otsu
+import detector.segment
+from detector.preprocess import dark_on_light
+from detector.segment import DigitCrop, SegmentParams, find_digits, find_digits_both_ways
+from detector.segment.blobs import Blob, drop_holes
+from detector.segment.ink import otsu
+from detector.segment.lines import drop_tall
 from detector.segment.rules import long_runs
 
 
@@ -138,7 +146,7 @@ def test_shadow_across_the_page_is_not_ink():
 def test_polarity_follows_the_paper(dark: bool):
     img, draw = page(200, 100, paper=230 if dark else 30)
     zero(draw, 80, 20, 60, ink=30 if dark else 230)
-    assert dark_on_light(gray(img)) is dark
+    assert dark_on_light(gray(img), "page") is dark
 
 
 def test_otsu_splits_two_levels():
@@ -152,6 +160,17 @@ def test_long_runs_finds_only_long_horizontal_runs():
     mask[3, 2:8] = True
     runs = long_runs(mask, 10)
     assert runs[1, 2:25].all() and runs.sum() == 23
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_long_runs_is_an_opening_by_a_horizontal_line(seed):
+    """The reference: a grey-free opening with a 1 x length line keeps exactly the runs that long."""
+    rng = np.random.default_rng(seed)
+    h, w = rng.integers(1, 60, 2)
+    mask = rng.random((h, w)) < rng.uniform(0.3, 0.95)
+    for length in (1, 2, 5, int(rng.integers(1, w + 3))):
+        want = ndimage.binary_opening(mask, structure=np.ones((1, length), bool))
+        assert np.array_equal(long_runs(mask, length), want), (seed, length)
 
 
 def test_crop_holds_only_its_own_digit():
@@ -201,9 +220,6 @@ def test_frame_around_the_number_is_not_a_digit():
 
 
 def test_frame_sides_taller_than_the_digits_are_dropped():
-    from detector.segment.blobs import Blob
-    from detector.segment.lines import drop_tall
-
     def bar(x: int, h: int) -> Blob:
         return Blob(0, x, h, x + 8, np.ones((h, 8), dtype=bool))
 
@@ -216,8 +232,6 @@ def test_frame_sides_taller_than_the_digits_are_dropped():
 
 def test_counters_inside_a_solid_shape_are_holes():
     """Read in the wrong polarity, a sign's body is solid ink and the loops of an 8 are blobs in it."""
-    from detector.segment.blobs import Blob, drop_holes
-
     body = np.ones((90, 300), dtype=bool)
     body[20:40, 100:120] = body[50:70, 100:120] = False
     host = Blob(0, 0, 90, 300, body)
@@ -234,3 +248,25 @@ def test_either_polarity_can_be_asked_for():
     assert len(dark) == 2  # dark ink on light paper, as asked
     light = find_digits(gray(img), dark_ink=False)
     assert [c.box for c in light] != [c.box for c in dark]  # light ink: the paper is the 'ink'
+
+
+@pytest.mark.parametrize("module", ["params", "ink", "rules", "blobs", "lines", "strokes"])
+def test_docstring_examples_hold(module):
+    assert doctest.testmod(getattr(detector.segment, module)).failed == 0
+
+
+def test_segment_params_are_passed_down_to_every_step():
+    img, draw = page(420, 240, paper=90)
+    draw.rounded_rectangle([135, 62, 295, 178], radius=14, fill=40, outline=235, width=6)
+    one(draw, 170, 75, 90, ink=235, width=9)
+    zero(draw, 210, 75, 90, ink=235, width=9)
+    picture = gray(img)
+    tuned = find_digits(picture, dark_ink=False)
+    same = find_digits(picture, dark_ink=False, params=SegmentParams())
+    assert [c.box for c in same] == [c.box for c in tuned] and len(tuned) == 2
+    assert all(np.array_equal(a.ink, b.ink) for a, b in zip(same, tuned, strict=True))
+    assert find_digits(picture, dark_ink=False, params=replace(SegmentParams(), min_side=500)) == []
+    framed = find_digits(picture, dark_ink=False, params=replace(SegmentParams(), frame_fill=0.0))
+    assert any(c.box[3] > 110 for c in framed)  # frames no longer dropped: the sign's border is read
+    both = list(find_digits_both_ways(picture, params=replace(SegmentParams(), min_page_contrast=0.99)))
+    assert both == [[], []]  # nothing stands out that much from its paper

@@ -15,10 +15,10 @@ from PIL import Image, ImageDraw
 from rich.console import Console
 
 from detector.paths import PROJECT_ROOT
-from detector.predict import SMALL_BATCH, Predictor
+from detector.predict import Predictor
 from detector.preprocess import prepare_digit
 from detector.preprocess_batch import prepare_batch
-from tests.conftest import digit_picture
+from tests.conftest import blobs_picture, digit_picture, pixel_csv
 from training.bench import speed
 from training.config import CACHE_DIR, DATA_DIR
 from training.data import raw_mnist
@@ -88,19 +88,16 @@ def test_prepare_batch_equals_prepare_digit_on_mnist():
     assert np.allclose(out, want, atol=1e-6, rtol=0)
 
 
-@pytest.mark.parametrize("n", [1, SMALL_BATCH + 5])
-def test_fast_model_gives_the_plain_models_probabilities(tiny_model, n):
-    import torch
+@pytest.mark.parametrize("n", [1, 300])  # one digit, and more than one batch of 256
+def test_onnxruntime_gives_the_torch_models_probabilities(tiny_checkpoint, tiny_model, n):
+    from detector.checkpoint import load_checkpoint
+    from training.export import torch_probabilities
 
-    predictor = Predictor.load(tiny_model)
+    model, config, _ = load_checkpoint(tiny_checkpoint)
     prepared = (drawn_digits(n, (28, 28), seed=n) / 255.0).astype(np.float32)
-    threads = torch.get_num_threads()
-    got = predictor.probabilities(prepared)
-    with torch.inference_mode():
-        x = torch.from_numpy((prepared - predictor.config.mean) / predictor.config.std).unsqueeze(1)
-        want = torch.softmax(predictor.model(x) / predictor.config.temperature, dim=1).numpy()
-    assert np.allclose(got, want, atol=1e-5)
-    assert torch.get_num_threads() == threads  # the one-thread setting for small batches is undone
+    got = Predictor.load(tiny_model).probabilities(prepared)
+    assert got.shape == (n, 10)
+    assert np.allclose(got, torch_probabilities(model, config, prepared), atol=1e-5)
 
 
 def test_benchmark_parts_run_on_tiny_inputs(tmp_path, tiny_model):
@@ -118,7 +115,11 @@ def test_benchmark_parts_run_on_tiny_inputs(tmp_path, tiny_model):
     stages = speed.csv_stages(predictor, csv)
     assert set(stages) == {"parse", "prepare", "model"} and all(v >= 0 for v in stages.values())
     assert speed.median_of(speed.timed(lambda: list(predictor.read_path(photo))), 2) > 0
-    assert "cores" in speed.machine()
+    assert "cores" in speed.machine() and "onnxruntime" in speed.machine()
+    rates = speed.model_rates(tiny_model, 1, batch=8)
+    assert set(rates) == {f"batch {b}, {t} thread(s)" for b in (8, 1) for t in (1, 2)}
+    assert all(v > 0 for v in rates.values())
+    assert 18 < speed.model_mflops(tiny_model) < 19  # counted on the network: the tiny model has no figure
 
 
 def test_benchmark_table_renders():
@@ -132,6 +133,8 @@ def test_benchmark_table_renders():
 @pytest.mark.pty
 def test_benchmark_sees_the_menu_in_a_pseudo_terminal(tmp_path, tiny_model):
     assert speed.menu_launch_seconds(tiny_model, tmp_path) > 0
+    Image.fromarray(digit_picture()).save(tmp_path / "digit.png")
+    assert 0 < speed.menu_first_recognition_seconds(tiny_model, tmp_path, after=0.2) < 30
 
 
 def modules_after(code: str) -> set[str]:
@@ -151,11 +154,29 @@ def test_menu_and_cli_imports_leave_torch_out():
     assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision")}
 
 
-def test_predict_path_leaves_torchvision_out(tmp_path, tiny_model):
-    png = tmp_path / "digit.png"
+def test_a_full_predict_runs_without_torch(tmp_path, tiny_model):
+    """Pictures small and large and a CSV, through the real entry point: torch is never imported."""
+    png, photo = tmp_path / "digit.png", tmp_path / "photo.png"
     Image.fromarray(digit_picture()).save(png)
+    Image.fromarray(blobs_picture()).save(photo)
+    csv = pixel_csv(tmp_path / "rows.csv", np.stack([digit_picture()] * 3), [7, 7, 7])
     loaded = modules_after(
         "from detector.app.cli import main\n"
-        f"assert main(['predict', '--model', {str(tiny_model)!r}, {str(png)!r}]) == 0"
+        f"assert main(['predict', '--json', '--model', {str(tiny_model)!r}, {str(tmp_path)!r}]) == 0"
     )
-    assert "torch" in loaded and "torchvision" not in loaded
+    assert "onnxruntime" in loaded and "detector.predict" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision", "onnx", "training")}
+    assert csv.exists() and png.exists()
+
+
+def test_the_menus_recognition_paths_run_without_torch(tmp_path, tiny_model, menu_dir):
+    """What the menu, the draw pad and "Recognize everything" call: the loader's Predictor."""
+    loaded = modules_after(
+        "import numpy as np\n"
+        "from detector.app.loader import ModelLoader\n"
+        f"p = ModelLoader({str(tiny_model)!r}).get()\n"
+        f"assert all(r.error is None for r in p.read_inputs([{str(menu_dir)!r}]))\n"
+        "p.read_array(np.zeros((200, 200), np.uint8))"
+    )
+    assert "onnxruntime" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("torch", "torchvision", "onnx")}

@@ -115,3 +115,12 @@ def test_unknown_dataset_is_a_usage_error():
     with pytest.raises(SystemExit) as exc:
         parse_args(["--datasets", "mnist,imagenet"])
     assert exc.value.code == 2
+
+
+def test_dry_run_exports_the_onnx_model_checked_against_torch(dry_run):
+    from detector.runtime import OnnxModel
+
+    metrics = json.loads((dry_run / "metrics.json").read_text())
+    assert metrics["export"]["argmax_differ"] == 0 and metrics["export"]["max_abs_diff"] <= 1e-4
+    model = OnnxModel.load(dry_run / "number_detector.onnx")
+    assert model.config == load_checkpoint(dry_run / "number_detector.pt")[1]

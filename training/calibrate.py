@@ -21,7 +21,7 @@ from scipy.special import log_softmax
 from scipy.special import softmax as _softmax
 
 from detector.files import write_atomic
-from detector.paths import DEFAULT_MODEL
+from detector.paths import DEFAULT_CHECKPOINT
 from training.config import CACHE_DIR, DATA_DIR
 from training.forward import model_logits
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.data import DataError, load_datasets
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint to calibrate (rewritten)")
+    p.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint to calibrate (rewritten)")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with MNIST/ (default: %(default)s)")
     p.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help="prepared arrays (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same split)")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector.paths import DEFAULT_MODEL, OUTPUTS_DIR
+from detector.paths import DEFAULT_CHECKPOINT, OUTPUTS_DIR
 from detector.preprocess_batch import prepare_batch
 from training.config import CACHE_DIR, DATA_DIR
 from training.forward import predict_prepared
@@ -77,7 +77,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m training.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint (default: %(default)s)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint (default: %(default)s)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with MNIST/ (default: %(default)s)")
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help="extracted MNIST (default: %(default)s)")
     parser.add_argument(

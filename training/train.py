@@ -77,12 +77,16 @@ def save(cfg: TrainConfig, model: DigitNet, config: ModelConfig, metrics: dict) 
     """
     from detector.checkpoint import save_checkpoint
     from detector.files import ensure_folder, write_atomic
+    from training.export import export_checkpoint
     from training.plots import save_confusion, save_curves
 
     out = ensure_folder(cfg.out_dir)
     keys = ("best_val_acc", "parameters", "mflops_per_image", "test_accuracy", "inverted_test_accuracy")
     meta = {k: metrics[k] for k in keys if k in metrics}
     written = [save_checkpoint(out / "number_detector.pt", model, config, meta)]
+    # The .onnx that recognition runs, verified against torch on MNIST test digits (training/export.py).
+    metrics["export"] = export_checkpoint(written[0], None, cfg.data_dir, cfg.cache_dir)
+    written.append(Path(metrics["export"]["path"]))
     written += save_curves(metrics["history"], out, cfg.label_smoothing)
     if "test_confusion" in metrics:
         name = f"MNIST test ({metrics['test_images']:,} images)"

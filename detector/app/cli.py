@@ -1,4 +1,4 @@
-"""Command line: ``number_detector.py`` opens the menu; ``predict`` reads files in batch.
+"""Command line: ``number_detector.py`` opens the menu; ``predict`` reads files in batch; ``serve`` the page.
 
 The entry point only parses arguments, calls the library and prints; torch is imported
 only when a command needs the model, so the menu appears at once.
@@ -49,12 +49,57 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image, pixel CSV or folder")
     p.add_argument("--json", action="store_true", help="print JSON Lines instead of text")
-    p.add_argument("--model", type=Path, default=None, help="checkpoint to use (default: models/number_detector.pt)")
+    p.add_argument("--model", type=Path, default=None, help="the .onnx model (default: models/number_detector.onnx)")
     p.add_argument(
         "--annotate", type=Path, default=None, metavar="DIR", help="write each image with its boxes into DIR"
     )
     sub.add_parser("menu", help="open the interactive menu (the default)")
+    _add_serve(sub)
     return parser
+
+
+SERVE_HELP = """\
+Serve the browser page: draw a digit with a mouse, finger or pen and watch the ten
+probabilities, or drop a photo and see every digit boxed. The API (POST /api/predict,
+GET /api/health) answers the same JSON as predict --json; see the README.
+
+It binds to 127.0.0.1 (this machine only) unless --host says otherwise; --host 0.0.0.0
+serves other devices (a phone on the same network, Docker's -p 8000:8000) and warns.
+Nothing is written except the drawings you Save (into menu_data/ or $ND_MENU_DIR).
+"""
+
+
+def _add_serve(sub) -> None:
+    s = sub.add_parser(
+        "serve", help="serve the browser page (draw, drop a photo) and its API", description=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    s.add_argument("--open", action="store_true", help="open the page in the browser once it is served")
+    s.add_argument("--model", type=Path, default=None, help="model file to use (default: the shipped one in models/)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Run ``serve``: load the model, bind, print the address and serve until Ctrl-C; return the exit status."""
+    from detector import paths
+    from detector.app.web import runner
+    from detector.app.web.server import create_app
+    from detector.errors import DetectorError
+
+    try:
+        sock = runner.bind(args.host, args.port)
+        app = create_app(None, args.model, Path(os.environ.get("ND_MENU_DIR") or paths.MENU_DATA_DIR))
+    except DetectorError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    warning = runner.exposure_warning(args.host)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    url = runner.page_url(args.host, sock.getsockname()[1])
+    print(f"Serving the page at {url} (Ctrl-C stops)", flush=True)
+    runner.serve_forever(app, sock, (lambda: _open_page(url)) if args.open else None)
+    return 0
 
 
 def format_line(reading) -> str:
@@ -107,12 +152,21 @@ def _annotate(reading, folder: Path):
     return reading
 
 
+def _open_page(url: str) -> None:
+    from detector.app.web.runner import open_browser
+
+    if not open_browser(url):
+        print("No browser here: open the address yourself.", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: dispatch to the menu or ``predict``; return the exit status."""
+    """Entry point: dispatch to the menu, ``predict`` or ``serve``; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "predict":
             return run_predict(args)
+        if args.command == "serve":
+            return run_serve(args)
         from detector.app.menu import run_menu
 
         return run_menu(debug=args.debug)

@@ -23,8 +23,12 @@ class ModelLoader:
         self._error: ModelError | None = None
 
     def start(self) -> None:
-        """Begin loading in a daemon thread so the first recognition does not wait."""
-        threading.Thread(target=self._load_quietly, name="model-loader", daemon=True).start()
+        """Begin loading in a background thread so the first recognition does not wait.
+
+        Not a daemon: leaving the menu at once waits for the load (a fraction of a second)
+        rather than tearing onnxruntime down mid-load, which aborts the process.
+        """
+        threading.Thread(target=self._load_quietly, name="model-loader").start()
 
     def _load_quietly(self) -> None:
         with contextlib.suppress(ModelError):  # kept in self._error; shown when the user asks
@@ -34,7 +38,7 @@ class ModelLoader:
         """Return the Predictor, loading it if needed.
 
         Raises:
-            ModelError: The checkpoint is missing or unusable (the same error every time).
+            ModelError: The model file is missing or unusable (the same error every time).
         """
         with self._lock:
             if self._predictor is None and self._error is None:

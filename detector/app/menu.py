@@ -25,6 +25,7 @@ OPTIONS = (
     ("Display selected image", "display"),
     ("Draw a digit", "draw"),
     ("Recognize everything in menu_data", "batch"),
+    ("Open in the browser", "browser"),
     ("Exit", "exit"),
 )
 BACK, OTHER = "__back__", "__other__"
@@ -34,6 +35,8 @@ NO_TERMINAL = "The menu needs a terminal; for scripts use: python number_detecto
 
 class Menu:
     """The menu's state and one method per option."""
+
+    web = None  # the browser page's BackgroundServer, once "Open in the browser" started it
 
     def __init__(
         self, console, ask, menu_dir: Path, outputs_dir: Path, loader: ModelLoader, debug: bool = False
@@ -54,6 +57,7 @@ class Menu:
                 self.dispatch(choice)
         except EOFError:
             pass
+        self.stop_browser()
         self.console.print("Bye.")
         return 0
 
@@ -214,6 +218,24 @@ class Menu:
         if readings:
             self.say(f"Saved the table to {save_results_csv(readings, self.outputs_dir)}")
 
+    def do_browser(self) -> None:
+        """Serve the browser page in the background (once; chosen again, the same server), open it."""
+        from detector.app.web.runner import open_browser, start_in_background
+
+        if self.web is None or not self.web.running:
+            predictor = self.predictor()
+            with self.console.status("Starting the web server..."):
+                self.web = start_in_background(predictor, self.menu_dir, self.loader.path)
+        opened = open_browser(self.web.url)
+        how = "opened in your browser" if opened else "open it in a browser on this machine"
+        self.say(f"The page is at {self.web.url} ({how}); it stops when you leave the menu.")
+
+    def stop_browser(self) -> None:
+        """Stop the browser page's server, if one was started."""
+        if self.web is not None:
+            self.web.stop()
+            self.web = None
+
 
 def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path=None, debug: bool = False) -> int:
     """Run the interactive menu.
@@ -223,7 +245,7 @@ def run_menu(console=None, ask=None, menu_dir=None, outputs_dir=None, model_path
         ask: Prompt layer with ``select``/``text``/``path`` (default: questionary; needs a terminal).
         menu_dir: Folder of inputs (default: $ND_MENU_DIR or menu_data/).
         outputs_dir: Folder for saved results (default: $ND_OUTPUTS_DIR or outputs/).
-        model_path: Checkpoint (default: $ND_MODEL or models/number_detector.pt).
+        model_path: Model file, .onnx (default: $ND_MODEL or models/number_detector.onnx).
         debug: Let unexpected errors raise (with their traceback) instead of one line.
 
     Returns:

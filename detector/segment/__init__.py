@@ -6,7 +6,8 @@ out in the polarity given or guessed (``ink``), rules of lined paper removed
 shapes), merged and split into digits (``blobs``), grouped into lines with the
 specks and the too-tall sides of frames dropped (``lines``) and cut out with
 MNIST-like strokes (``strokes``). Boxes are mapped back to the pixels of the given
-array.
+array. Every number the steps tune is a field of :class:`SegmentParams` (``params``),
+passed down from :func:`find_digits`, so a bench can sweep one without patching modules.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
-from detector.preprocess import to_gray
+from detector.preprocess import dark_on_light, to_gray
 from detector.segment.blobs import (
     Blob,
     components,
@@ -29,10 +31,21 @@ from detector.segment.blobs import (
     split_touching,
     touches_edge,
 )
-from detector.segment.ink import dark_on_light, ink_map, ink_mask, working_copy
-from detector.segment.lines import SMALL_IN_LINE, drop_small, drop_tall, group_lines, line_height
+from detector.segment.ink import ink_mask, page_ink, working_copy
+from detector.segment.lines import drop_small, drop_tall, group_lines, line_height
+from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
-from detector.segment.strokes import cut_digit
+from detector.segment.strokes import even_strokes
+
+__all__ = [
+    "DigitCrop",
+    "Proposals",
+    "SegmentParams",
+    "cut_digit",
+    "find_digits",
+    "find_digits_both_ways",
+    "propose_digits",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,9 @@ class DigitCrop:
     line: int
 
 
-def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCrop]:
+def find_digits(
+    gray: np.ndarray, dark_ink: bool | None = None, *, params: SegmentParams | None = None
+) -> list[DigitCrop]:
     """Return the digits of a grayscale picture in reading order.
 
     Args:
@@ -59,6 +74,7 @@ def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCro
         dark_ink: Read dark ink on light paper (True) or light on dark (False); None
             decides from the whole picture, which a sign on a contrasting wall can fool
             (:func:`find_digits_both_ways` gives both, for the caller to judge by the readings).
+        params: The segmentation numbers; the tuned defaults when None.
 
     Returns:
         Crops ordered line by line (top to bottom), left to right; empty when the
@@ -67,25 +83,31 @@ def find_digits(gray: np.ndarray, dark_ink: bool | None = None) -> list[DigitCro
     Raises:
         InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
     """
+    params = params or DEFAULT
     gray = to_gray(gray)  # any dtype or shape a user can pass; NaN and inf cleaned
-    work, scale = working_copy(gray)
-    return _find(work, scale, gray.shape, dark_ink)
+    work, scale = working_copy(gray, params=params)
+    return _find(work, scale, gray.shape, dark_ink, params)
 
 
-def find_digits_both_ways(gray: np.ndarray) -> Iterator[list[DigitCrop]]:
+def find_digits_both_ways(gray: np.ndarray, *, params: SegmentParams | None = None) -> Iterator[list[DigitCrop]]:
     """Yield the digits read in the likelier polarity, then (when asked for) in the other.
 
     The picture is cleaned and resized once for both; the second reading is only made when
     the caller takes it, so a sure first reading costs nothing more.
 
+    Args:
+        gray: As for :func:`find_digits`.
+        params: The segmentation numbers; the tuned defaults when None.
+
     Raises:
         InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
     """
+    params = params or DEFAULT
     gray = to_gray(gray)
-    work, scale = working_copy(gray)
-    likelier = dark_on_light(work)
-    yield _find(work, scale, gray.shape, likelier)
-    yield _find(work, scale, gray.shape, not likelier)
+    work, scale = working_copy(gray, params=params)
+    likelier = dark_on_light(work, "page")
+    yield _find(work, scale, gray.shape, likelier, params)
+    yield _find(work, scale, gray.shape, not likelier, params)
 
 
 @dataclass(frozen=True)
@@ -103,7 +125,7 @@ class Proposals:
     boxes: list[tuple[int, int, int, int]]
 
 
-def propose_digits(gray: np.ndarray) -> Proposals:
+def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
     """Return every candidate digit of a picture, both polarities, as network inputs.
 
     The network's probabilities for ``inputs`` then go to :func:`detector.segment.choose.choose`,
@@ -115,11 +137,12 @@ def propose_digits(gray: np.ndarray) -> Proposals:
     from detector.preprocess import fit_to_canvas, ink_box
     from detector.segment.propose import propose
 
+    params = params or DEFAULT
     gray = to_gray(gray)
-    work, scale = working_copy(gray)
+    work, scale = working_copy(gray, params=params)
     blobs, inputs, boxes = [], [], []
-    for candidate in propose(work):
-        crop = cut_digit(candidate.ink, candidate.blob)
+    for candidate in propose(work, params=params):
+        crop = cut_digit(candidate.ink, candidate.blob, params)
         box = ink_box(crop)
         if box is None:
             continue
@@ -131,36 +154,54 @@ def propose_digits(gray: np.ndarray) -> Proposals:
     return Proposals(blobs, stacked, boxes)
 
 
-def _find(work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool | None) -> list[DigitCrop]:
+def _find(
+    work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool | None, params: SegmentParams
+) -> list[DigitCrop]:
     """The digits of a working copy, boxes in the pixels of a picture of ``shape``."""
-    ink = ink_map(work, dark_ink)
+    ink = page_ink(work, dark_ink, params=params)
+    mask = remove_rules(ink_mask(ink, params=params), params=params)
     crops = []
-    for index, line in enumerate(_lines(ink, remove_rules(ink_mask(ink)))):
-        crops.extend(DigitCrop(cut_digit(ink, blob), _box(blob, scale, shape), index) for blob in line)
+    for index, line in enumerate(_lines(ink, mask, params)):
+        crops.extend(DigitCrop(cut_digit(ink, blob, params), _box(blob, scale, shape), index) for blob in line)
     return crops
 
 
-def _lines(ink: np.ndarray, mask: np.ndarray) -> list[list[Blob]]:
+def _lines(ink: np.ndarray, mask: np.ndarray, p: SegmentParams) -> list[list[Blob]]:
     """Return the digit blobs of a mask as lines in reading order."""
-    blobs = [b for b in components(mask) if not is_clutter(b, mask.shape)]
-    blobs = drop_faint(drop_holes(drop_frames(blobs)), ink)
-    blobs = [b for b in merge_fragments(blobs) if not (is_clutter(b, mask.shape) or is_dash(b))]
-    lines = drop_small(drop_tall(group_lines(blobs)))
+    blobs = [b for b in components(mask, params=p) if not is_clutter(b, mask.shape, params=p)]
+    blobs = drop_faint(drop_holes(drop_frames(blobs, params=p), params=p), ink, params=p)
+    merged = merge_fragments(blobs, params=p)
+    blobs = [b for b in merged if not (is_clutter(b, mask.shape, params=p) or is_dash(b))]
+    lines = drop_small(drop_tall(group_lines(blobs, params=p), params=p), params=p)
     inside = [line for line in lines if not all(touches_edge(b, mask.shape) for b in line)]
-    return _split_lines(inside or lines)  # a line cut by the picture's edge is background, unless alone
+    return _split_lines(inside or lines, p)  # a line cut by the picture's edge is background, unless alone
 
 
-def _split_lines(lines: list[list[Blob]]) -> list[list[Blob]]:
+def _split_lines(lines: list[list[Blob]], p: SegmentParams) -> list[list[Blob]]:
+    """Split each line's touching digits, dropping the flat streaks a cut can leave."""
     out = []
     for line in lines:
-        height = line_height(line)
-        pieces = [piece for blob in line for piece in split_touching(blob, height)]
+        height = line_height(line, params=p)
+        pieces = [piece for blob in line for piece in split_touching(blob, height, params=p)]
         # a cut can leave a streak (a sign's edge, a shadow) that ran into a digit: flat pieces go
-        out.append([p for p in pieces if not is_dash(p) and p.height >= SMALL_IN_LINE * height] or pieces)
+        out.append([q for q in pieces if not is_dash(q) and q.height >= p.small_in_line * height] or pieces)
     return out
 
 
+def cut_digit(ink: np.ndarray, blob: Blob, params: SegmentParams = DEFAULT) -> np.ndarray:
+    """Return the blob's ink, other ink masked out, scaled so its strongest strokes are 1."""
+    own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
+    crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)
+    # MNIST strokes are mostly saturated and its paper is clean: ink at 60 % of the strong
+    # strokes counts as full, ink below a quarter of them (tinted paper, glare) as paper.
+    level = float(np.percentile(crop[blob.mask], 90)) if blob.mask.any() else 1.0
+    low, high = params.floor * level, params.saturate * level
+    crop = np.clip((crop - low) / max(high - low, 1e-3), 0, 1).astype(np.float32)
+    return even_strokes(crop, blob.mask, params=params)
+
+
 def _box(blob: Blob, scale: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The blob's box (x, y, w, h) in the pixels of a picture of ``shape``."""
     x0, y0 = int(blob.x0 * scale), int(blob.y0 * scale)
     x1, y1 = min(shape[1], round(blob.x1 * scale)), min(shape[0], round(blob.y1 * scale))
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)

@@ -8,24 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
-MIN_SIDE = 6  # working pixels; anything smaller is a speck
-MIN_AREA = 12
-SPLIT_WIDTH = 1.25  # a blob wider than this many line heights may be two touching digits
-FORCE_SPLIT_WIDTH = 1.6  # ... and one this wide is split even without a clear valley
-VALLEY = 0.6  # a cut column holds at most this fraction of the blob's mean column ink
-NARROW_PAIR = 1.0  # blobs wider than this many line heights split at a deep valley ...
-DEEP_VALLEY = 0.25  # ... holding at most this fraction of the mean column ink
-STACK_GAP = 0.15  # stacked pieces of one digit are at most this far apart (fraction of the height)
-TOUCH = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
-FAINT = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
-FRAME_FILL = 0.2  # a frame's ink covers less than this fraction of its box ...
-FRAME_CONTENT = 0.3  # ... and it encloses a blob at least this fraction of its height
-# A blob at least half as wide as tall with ink over this much of its box is a solid patch
-# (a sign's body read in the wrong polarity): digits that wide reach 0.69 at most, measured
-# on the real photos, generated scenes and signs.
-SOLID_FILL = 0.75
-HOLE_HOST_FILL = 0.5  # a blob inside the box of one this solid (and twice as tall) is a hole in it
+from detector.segment.params import DEFAULT, SegmentParams
 
 
 @dataclass(frozen=True)
@@ -51,16 +36,20 @@ class Blob:
         return (self.y0 + self.y1) / 2
 
 
-def components(mask: np.ndarray) -> list[Blob]:
-    """Return the 8-connected components of ``mask`` that are larger than a speck."""
-    from scipy import ndimage
+def components(mask: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Blob]:
+    """Return the 8-connected components of ``mask`` larger than a speck (``params.min_side``, ``min_area``).
 
+    Example:
+        >>> mask = np.zeros((20, 20), bool); mask[2:12, 3:6] = True; mask[15, 15] = True
+        >>> [(b.y0, b.x0, b.y1, b.x1) for b in components(mask)]
+        [(2, 3, 12, 6)]
+    """
     labels, _n = ndimage.label(mask, structure=np.ones((3, 3)))
     blobs = []
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         ys, xs = sl
         piece = labels[sl] == k
-        if max(ys.stop - ys.start, xs.stop - xs.start) >= MIN_SIDE and piece.sum() >= MIN_AREA:
+        if max(ys.stop - ys.start, xs.stop - xs.start) >= params.min_side and piece.sum() >= params.min_area:
             blobs.append(Blob(ys.start, xs.start, ys.stop, xs.stop, piece))
     return blobs
 
@@ -70,8 +59,8 @@ def touches_edge(blob: Blob, shape: tuple[int, int]) -> bool:
     return blob.y0 == 0 or blob.x0 == 0 or blob.y1 == shape[0] or blob.x1 == shape[1]
 
 
-def is_clutter(blob: Blob, shape: tuple[int, int]) -> bool:
-    """True for page edges, frames, sign borders and solid patches."""
+def is_clutter(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
+    """True for page edges, frames, sign borders and solid patches (``params.solid_fill``)."""
     h, w = shape
     touches = touches_edge(blob, shape)
     fill = blob.mask.mean()
@@ -79,35 +68,39 @@ def is_clutter(blob: Blob, shape: tuple[int, int]) -> bool:
         return True
     if blob.height * blob.width > 0.4 * h * w and fill < 0.2:
         return True
-    return blob.width > 0.5 * blob.height and fill > SOLID_FILL and blob.height > 10
+    return blob.width > 0.5 * blob.height and fill > params.solid_fill and blob.height > 10
 
 
 def _inside(inner: Blob, outer: Blob) -> bool:
     return outer.x0 <= inner.x0 and inner.x1 <= outer.x1 and outer.y0 <= inner.y0 and inner.y1 <= outer.y1
 
 
-def drop_frames(blobs: list[Blob]) -> list[Blob]:
+def drop_frames(blobs: list[Blob], *, params: SegmentParams = DEFAULT) -> list[Blob]:
     """Drop the frames around digits: sign borders, boxes on forms, a circled number.
 
-    A frame is hollow (little ink for its box) and holds a digit-sized blob wholly inside
-    its box; a digit's own loop never holds a separate blob that large.
+    A frame is hollow (ink over less than ``params.frame_fill`` of its box) and holds a
+    blob at least ``params.frame_content`` of its height wholly inside its box; a digit's
+    own loop never holds a separate blob that large.
     """
 
     def is_frame(outer: Blob) -> bool:
-        if outer.mask.mean() >= FRAME_FILL:
+        if outer.mask.mean() >= params.frame_fill:
             return False
-        return any(b is not outer and _inside(b, outer) and b.height >= FRAME_CONTENT * outer.height for b in blobs)
+        tall = params.frame_content * outer.height
+        return any(b is not outer and _inside(b, outer) and b.height >= tall for b in blobs)
 
     return [b for b in blobs if not is_frame(b)]
 
 
-def drop_holes(blobs: list[Blob]) -> list[Blob]:
-    """Drop blobs inside the box of a solid one: the counters of digits read in the wrong
-    polarity (the two holes of an 8 in a sign's body), or specks inside a bold stroke."""
+def drop_holes(blobs: list[Blob], *, params: SegmentParams = DEFAULT) -> list[Blob]:
+    """Drop blobs inside the box of a solid one (ink over ``params.hole_host_fill`` of its
+    box, twice as tall): the counters of digits read in the wrong polarity (the two holes
+    of an 8 in a sign's body), or specks inside a bold stroke."""
 
     def is_hole(inner: Blob) -> bool:
+        host = params.hole_host_fill
         return any(
-            b is not inner and b.mask.mean() >= HOLE_HOST_FILL and _inside(inner, b) and b.height > 2 * inner.height
+            b is not inner and b.mask.mean() >= host and _inside(inner, b) and b.height > 2 * inner.height
             for b in blobs
         )
 
@@ -130,8 +123,6 @@ def join(a: Blob, b: Blob) -> Blob:
 
 def _near(a: Blob, b: Blob, distance: int) -> bool:
     """True when some ink of ``a`` lies within ``distance`` px (square) of ink of ``b``."""
-    from scipy import ndimage
-
     both = join(a, b)
     y0, x0 = both.y0, both.x0
     mask_a = np.zeros_like(both.mask)
@@ -140,7 +131,7 @@ def _near(a: Blob, b: Blob, distance: int) -> bool:
     return bool((grown[b.y0 - y0 : b.y1 - y0, b.x0 - x0 : b.x1 - x0] & b.mask).any())
 
 
-def _belong_together(a: Blob, b: Blob) -> bool:
+def _belong_together(a: Blob, b: Blob, params: SegmentParams) -> bool:
     """Pieces of one digit: overlapping columns, stacked or almost touching, digit-shaped together."""
     overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
     if overlap < 0.3 * min(a.width, b.width):
@@ -148,29 +139,32 @@ def _belong_together(a: Blob, b: Blob) -> bool:
     tall = max(a.height, b.height)
     height = max(a.y1, b.y1) - min(a.y0, b.y0)
     width = max(a.x1, b.x1) - min(a.x0, b.x0)
-    if max(a.y0, b.y0) - min(a.y1, b.y1) > STACK_GAP * tall or height > 1.5 * tall or width > 1.1 * height:
+    if max(a.y0, b.y0) - min(a.y1, b.y1) > params.stack_gap * tall or height > 1.5 * tall or width > 1.1 * height:
         return False
     stacked = min(a.y1, b.y1) - max(a.y0, b.y0) <= 0.5 * min(a.height, b.height)
-    return stacked or overlap >= 0.6 * min(a.width, b.width) or _near(a, b, max(2, round(TOUCH * tall)))
+    return stacked or overlap >= 0.6 * min(a.width, b.width) or _near(a, b, max(2, round(params.touch * tall)))
 
 
-def merge_fragments(blobs: list[Blob]) -> list[Blob]:
+def merge_fragments(blobs: list[Blob], *, params: SegmentParams = DEFAULT) -> list[Blob]:
     """Join pieces of one digit stacked above each other (the detached bar of a 5).
 
+    Pieces belong together when their columns overlap and they are at most
+    ``params.stack_gap`` of the taller one apart (or ``params.touch`` side by side).
     Passes repeat until nothing joins, so a piece can join a blob that grew meanwhile.
     """
-    merged = _merge_pass(blobs)
+    merged = _merge_pass(blobs, params)
     while len(merged) < len(blobs):
-        blobs, merged = merged, _merge_pass(merged)
+        blobs, merged = merged, _merge_pass(merged, params)
     return merged
 
 
-def _merge_pass(blobs: list[Blob]) -> list[Blob]:
+def _merge_pass(blobs: list[Blob], params: SegmentParams) -> list[Blob]:
+    """One pass: each blob, largest first, joins the first kept blob it belongs with."""
     blobs = sorted(blobs, key=lambda b: -b.mask.sum())
     merged: list[Blob] = []
     for blob in blobs:
         for i, kept in enumerate(merged):
-            if _belong_together(kept, blob):
+            if _belong_together(kept, blob, params):
                 merged[i] = join(kept, blob)
                 break
         else:
@@ -188,23 +182,25 @@ def trim(blob: Blob, c0: int, c1: int) -> Blob | None:
     return Blob(blob.y0 + r0, blob.x0 + c0 + k0, blob.y0 + r1, blob.x0 + c0 + k1, part[r0:r1, k0:k1])
 
 
-def _valley_needed(width: float, line_height: float) -> float:
+def _valley_needed(width: float, line_height: float, params: SegmentParams) -> float:
     """How shallow (fraction of the mean column ink) a cut must be for a blob this wide."""
     ratio = width / max(line_height, 1.0)
-    if ratio > FORCE_SPLIT_WIDTH:
+    if ratio > params.force_split_width:
         return np.inf
-    if ratio > SPLIT_WIDTH:
-        return VALLEY
-    return DEEP_VALLEY if ratio > NARROW_PAIR else -1.0
+    if ratio > params.split_width:
+        return params.valley
+    return params.deep_valley if ratio > params.narrow_pair else -1.0
 
 
-def split_touching(blob: Blob, line_height: float) -> list[Blob]:
+def split_touching(blob: Blob, line_height: float, *, params: SegmentParams = DEFAULT) -> list[Blob]:
     """Cut a blob that is clearly several touching digits at valleys of its column profile.
 
     The wider the blob against its line's digit height, the shallower a valley suffices:
-    two narrow digits that touch leave a deep valley, one wide 4 or 2 does not.
+    two narrow digits that touch leave a deep valley, one wide 4 or 2 does not
+    (``params.narrow_pair``, ``split_width`` and ``force_split_width`` set the widths,
+    ``deep_valley`` and ``valley`` the depths).
     """
-    needed = _valley_needed(blob.width, line_height)
+    needed = _valley_needed(blob.width, line_height, params)
     if needed < 0 or blob.width < 8:
         return [blob]
     profile = blob.mask.sum(axis=0).astype(np.float32)
@@ -214,11 +210,14 @@ def split_touching(blob: Blob, line_height: float) -> list[Blob]:
     if profile[cut] > needed * profile.mean():
         return [blob]
     parts = [trim(blob, 0, cut), trim(blob, cut, blob.width)]
-    return [piece for part in parts if part is not None for piece in split_touching(part, line_height)]
+    return [piece for part in parts if part is not None for piece in split_touching(part, line_height, params=params)]
 
 
-def drop_faint(blobs: list[Blob], ink: np.ndarray, fraction: float = FAINT) -> list[Blob]:
-    """Drop blobs much fainter than the strongest one (shadows, page edges, erased marks)."""
+def drop_faint(blobs: list[Blob], ink: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Blob]:
+    """Drop blobs much fainter than the strongest one (shadows, page edges, erased marks).
+
+    A blob whose 90th-percentile ink is below ``params.faint`` of the strongest blob's is faint.
+    """
     strength = [float(np.percentile(ink[b.y0 : b.y1, b.x0 : b.x1][b.mask], 90)) for b in blobs]
     top = max(strength, default=0.0)
-    return [b for b, s in zip(blobs, strength, strict=True) if s >= fraction * top]
+    return [b for b, s in zip(blobs, strength, strict=True) if s >= params.faint * top]

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.segment.blobs import FORCE_SPLIT_WIDTH, Blob, components, merge_fragments, split_touching
-from detector.segment.ink import dark_on_light, ink_map, ink_mask
+from detector.preprocess import dark_on_light
+from detector.segment.blobs import Blob, components, merge_fragments, split_touching
+from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
+from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 
 MAX_PER_MASK = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
@@ -65,20 +67,21 @@ def is_border(blob: Blob, shape: tuple[int, int]) -> bool:
     return any(run >= EDGE_RUN * side and reach <= FLAT * run for run, side, reach in sides)
 
 
-def propose(work: np.ndarray) -> list[Candidate]:
+def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
     """Return the candidates of a working copy, both polarities, the likelier one first.
 
     Args:
         work: float32 (H, W) in 0..1, as :func:`detector.segment.ink.working_copy` returns it.
+        params: The segmentation numbers (speck size, split widths, rules).
     """
-    likelier = dark_on_light(work)
+    likelier = dark_on_light(work, "page")
     out: list[Candidate] = []
     for dark in (likelier, not likelier):
-        ink = ink_map(work, dark)
-        mask = ink_mask(ink)
+        ink = page_ink(work, dark, params=params)
+        mask = ink_mask(ink, params=params)
         seen: set[tuple[int, int, int, int]] = set()
-        for variant in _binarisations(mask):
-            for blob, source in _hypotheses(variant):
+        for variant in _binarisations(mask, params):
+            for blob, source in _hypotheses(variant, params):
                 key = (blob.y0, blob.x0, blob.y1, blob.x1)
                 if key not in seen:
                     seen.add(key)
@@ -86,28 +89,28 @@ def propose(work: np.ndarray) -> list[Candidate]:
     return out
 
 
-def _binarisations(mask: np.ndarray) -> list[np.ndarray]:
+def _binarisations(mask: np.ndarray, params: SegmentParams) -> list[np.ndarray]:
     """The mask, and the mask with long horizontal rules cut out (when that changes it)."""
-    cleaned = remove_rules(mask)
+    cleaned = remove_rules(mask, params=params)
     return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
 
 
-def _hypotheses(mask: np.ndarray) -> list[tuple[Blob, str]]:
+def _hypotheses(mask: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
     """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two."""
-    blobs = [b for b in components(mask) if not is_border(b, mask.shape)]
+    blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape)]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[:MAX_PER_MASK]
     found = [(b, "blob") for b in blobs]
-    merged = [m for m in merge_fragments(blobs) if not any(m is b for b in blobs)]
+    merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
     found += [(m, "merged") for m in merged]
     pool = blobs + merged
-    for line in group_lines(pool):
-        height = line_height(line)
+    for line in group_lines(pool, params=p):
+        height = line_height(line, params=p)
         for blob in line:
             if not blob.height >= MIN_SPLIT and blob.width <= MAX_PIECES * blob.height:
                 continue  # a rule or a dash: cutting it up would make a row of specks
-            pieces = split_touching(blob, height) if blob.width > 0.8 * height else [blob]
+            pieces = split_touching(blob, height, params=p) if blob.width > 0.8 * height else [blob]
             if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits, valley or not
-                pieces = split_touching(blob, blob.width / (FORCE_SPLIT_WIDTH + 0.01))
+                pieces = split_touching(blob, blob.width / (p.force_split_width + 0.01), params=p)
             if 1 < len(pieces) <= MAX_PIECES:
                 found += [(p, "split") for p in pieces]
     return found

@@ -29,9 +29,9 @@ def proposed_junk(index: int, seed: int, most: int = 6) -> list[np.ndarray]:
 
     They are picked at random (per index and seed), so that a wall full of specks gives a few, not hundreds.
     """
+    from detector.segment import cut_digit
     from detector.segment.ink import working_copy
     from detector.segment.propose import propose
-    from detector.segment.strokes import cut_digit
 
     work, _scale = working_copy(to_gray(make_blank(index, seed).image))
     candidates = [c for c in propose(work) if not is_plain_bar(c.blob.mask)]

@@ -1,0 +1,72 @@
+"""The tunable numbers of segmentation, one frozen value passed down by ``find_digits``.
+
+Lengths are in working pixels (the copy segmentation runs on, at most ``work_side`` on
+its longer side); fractions are of the line height, of a blob's box or of an ink level,
+as each field says. A bench sweeps one without touching module state:
+
+    >>> from dataclasses import replace
+    >>> replace(DEFAULT, frame_fill=0.25).frame_fill
+    0.25
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SegmentParams:
+    """Every number the segmentation steps tune, with the values the figures were measured with."""
+
+    # ink: working copy, lighting, polarity, mask
+    work_side: int = 1200  # longer side of the working copy of a large photo
+    min_work_side: int = 96  # tiny crops are enlarged so that strokes span a few pixels
+    background_side: int = 128  # the background is estimated on a copy this large
+    min_page_contrast: float = 0.12  # ink must be at least this much darker (or lighter) than the paper
+    dark_paper: float = 0.3  # paper darker than this is not brightened further
+    low_fraction: float = 0.5  # hysteresis: weak ink counts when it touches ink above the Otsu level
+
+    # rules: long thin horizontal lines
+    rule_over_digit: float = 3.0  # a rule is at least this many times longer than the ink near it
+    min_rule: int = 15  # shortest run that can be a rule
+    min_ink: int = 12  # pixels; smaller bits near a rule are specks and do not count
+    max_bridge: int = 5  # strokes are bridged across rules up to this thick
+    thin_rule: float = 8.0  # a rule is at least this many times longer than it is thick
+
+    # blobs: components kept, merged and split
+    min_side: int = 6  # anything smaller is a speck
+    min_area: int = 12
+    split_width: float = 1.25  # a blob wider than this many line heights may be two touching digits
+    force_split_width: float = 1.6  # ... and one this wide is split even without a clear valley
+    valley: float = 0.6  # a cut column holds at most this fraction of the blob's mean column ink
+    narrow_pair: float = 1.0  # blobs wider than this many line heights split at a deep valley ...
+    deep_valley: float = 0.25  # ... holding at most this fraction of the mean column ink
+    stack_gap: float = 0.15  # stacked pieces of one digit are at most this far apart (fraction of the height)
+    touch: float = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
+    faint: float = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
+    frame_fill: float = 0.2  # a frame's ink covers less than this fraction of its box ...
+    frame_content: float = 0.3  # ... and it encloses a blob at least this fraction of its height
+    # A blob at least half as wide as tall with ink over this much of its box is a solid patch
+    # (a sign's body read in the wrong polarity): digits that wide reach 0.69 at most, measured
+    # on the real photos, generated scenes and signs.
+    solid_fill: float = 0.75
+    hole_host_fill: float = 0.5  # a blob inside the box of one this solid (and twice as tall) is a hole in it
+
+    # lines: grouping and reading order
+    same_line: float = 0.5  # vertical overlap, as a fraction of the shorter blob, that puts two blobs on one line
+    small_in_line: float = 0.45  # blobs shorter than this fraction of their line's tallest are specks or marks
+    tall_in_line: float = 1.5  # blobs taller than this many times their line's median height are not digits
+    small_line: float = 0.5  # lines shorter than this fraction of the tallest line are fine print, not the number
+
+    # strokes: MNIST-like pen width
+    pool_side: int = 40  # large crops are max-pooled down to about this many px on the longer side
+    thin_stroke: float = 0.09  # strokes thinner than this fraction of the longer side are thickened ...
+    target_stroke: float = 0.14  # ... to about this (MNIST strokes measure 0.10-0.34, median 0.2, the same way)
+    soften: float = 0.5  # Gaussian blur (px of a 20 px digit) of widened strokes, as MNIST's antialiasing
+
+    # cut: a digit's ink levels
+    saturate: float = 0.6  # fraction of a digit's strong ink level that is drawn at full brightness
+    floor: float = 0.25  # ... and the fraction below which its ink is dropped
+
+
+DEFAULT = SegmentParams()
