@@ -3,9 +3,10 @@
 The file is data from the disk and is checked before use: it must be a self-contained
 ONNX model (no external data files), take (batch, 1, 28, 28) pixels, give (batch, 10)
 probabilities (or (batch, 11), the last "not a digit", when its metadata says 11 classes)
-and carry the :class:`ModelConfig` that ``training.export`` stores in its metadata. The graph normalises the pixels and applies the softmax temperature itself, so
-the caller feeds prepared pixels in 0..1 (white ink on black) and gets probabilities.
-torch is not needed here.
+and carry the :class:`ModelConfig` that ``training.export`` stores in its metadata. The
+graph normalises the pixels and applies the softmax temperature itself, so the caller
+feeds prepared pixels in 0..1 (white ink on black) and gets probabilities. torch is not
+needed here.
 """
 
 from __future__ import annotations
