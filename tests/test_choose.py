@@ -82,3 +82,12 @@ def test_a_reading_of_nothing_but_bars_is_no_reading():
     assert read(sides, [sure(1), sure(1)]) == ""
     assert read([box(0, 0, 6, 100), box(30, 0, 50, 100)], [sure(1), sure(4)]) == "14"
     assert read([box(0, 0, 14, 100)], [sure(1)]) == "1"  # a marker 1: not that thin
+
+
+def test_the_digits_of_a_reading_share_one_polarity():
+    blobs = [box(0, 0, 24, 40), box(30, 0, 24, 40), box(0, 80, 24, 40)]
+    probs = np.stack([sure(1), sure(2), sure(7, 0.9)])
+    lines = choose(blobs, probs, dark_ink=[True, True, False])
+    assert [[s.digit for s in line] for line in lines] == [[1, 2]]
+    lines = choose(blobs, np.stack([sure(1, 0.6), sure(2, 0.6), sure(7)]), dark_ink=[True, True, False])
+    assert [[s.digit for s in line] for line in lines] == [[7]]

@@ -116,11 +116,13 @@ class Proposals:
 
     Attributes:
         blobs: Each candidate's box and mask in working pixels.
+        dark_ink: The polarity each was read in.
         inputs: float32 (N, 28, 28) the candidates as the network's inputs.
         boxes: (x, y, w, h) of each candidate in the pixels of the given array.
     """
 
     blobs: list[Blob]
+    dark_ink: list[bool]
     inputs: np.ndarray
     boxes: list[tuple[int, int, int, int]]
 
@@ -140,7 +142,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    blobs, inputs, boxes = [], [], []
+    blobs, dark, inputs, boxes = [], [], [], []
     for candidate in propose(work, params=params):
         crop = cut_digit(candidate.ink, candidate.blob, params)
         box = ink_box(crop)
@@ -148,10 +150,11 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
             continue
         x, y, w, h = box
         blobs.append(candidate.blob)
+        dark.append(candidate.dark_ink)
         inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
         boxes.append(_box(candidate.blob, scale, gray.shape))
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, stacked, boxes)
+    return Proposals(blobs, dark, stacked, boxes)
 
 
 def _find(

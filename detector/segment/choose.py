@@ -3,7 +3,9 @@
 Every candidate (:mod:`detector.segment.propose`) comes with the network's class
 probabilities. Its *weight* is the probability of its likeliest digit, which is low both
 for junk (the network says "not a digit") and for a shape between two digits. The
-reading is then chosen in three steps, each a small function below:
+reading is chosen in each polarity (dark ink on light, light on dark) in the steps below,
+each a small function, and the polarity whose reading holds more evidence wins: the
+digits of one number share their ink.
 
 1. ``plausible``: candidates at least ``KEEP`` sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
@@ -57,15 +59,27 @@ class Scored:
         return float(self.probs[:DIGITS].max())
 
 
-def choose(blobs: list[Blob], probs: np.ndarray) -> list[list[Scored]]:
+def choose(blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = None) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
 
     Args:
         blobs: The candidates' blobs (working pixels), in any order.
         probs: (len(blobs), classes) class probabilities from the network.
+        dark_ink: The polarity each candidate was read in (None: all one polarity).
     """
-    scored = [Scored(b, p, i) for i, (b, p) in enumerate(zip(blobs, probs, strict=True))]
-    return not_only_bars(consistent_lines(best_set(plausible(scored))))
+    dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
+    readings = []
+    for polarity in (True, False):
+        scored = [
+            Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
+        ]
+        readings.append(not_only_bars(consistent_lines(best_set(plausible(scored)))))
+    return max(readings, key=evidence)
+
+
+def evidence(lines: list[list[Scored]]) -> float:
+    """How much a reading holds: the weight above ``KEEP`` of all its digits."""
+    return sum(s.weight - KEEP for line in lines for s in line)
 
 
 def plausible(scored: list[Scored]) -> list[Scored]:
@@ -158,7 +172,7 @@ def consistent_lines(chosen: list[Scored]) -> list[list[Scored]]:
             kept.append(line)
     if not kept:
         return []
-    main = max(kept, key=lambda line: sum(s.weight - KEEP for s in line))
+    main = max(kept, key=lambda line: evidence([line]))
     height = line_height(main)
     return [line for line in kept if SMALL_LINE * height <= line_height(line) <= TALL * height]
 
