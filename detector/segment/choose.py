@@ -7,10 +7,10 @@ reading is chosen in each polarity (dark ink on light, light on dark) in the ste
 each a small function, and the polarity whose reading holds more evidence wins: the
 digits of one number share their ink.
 
-1. ``plausible``: candidates at least ``KEEP`` sure of a digit.
+1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
    ink in both polarities, a frame and what it holds) the set with the most weight
-   above ``KEEP``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
+   above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
    shorter than the line's own digits (a frame side beside them, a speck) is dropped,
    and so are lines much smaller than the line holding the most evidence (fine print) or
@@ -31,14 +31,9 @@ import numpy as np
 from detector.config import DIGITS
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
+from detector.segment.params import DEFAULT, SegmentParams
 
-KEEP = 0.5  # a candidate less sure than this of any digit is not read
-OVERLAP = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
-TALL = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
-SHORT = 0.5  # ... and one shorter than this fraction of it a speck or a mark
-SMALL_LINE = 0.5  # a line shorter than this fraction of the main line is fine print
-BAR_ASPECT = 12  # a solid stroke this many times taller than wide ...
-BAR_FILL = 0.85  # ... filling this much of its box is a straight bar
+KEEP = DEFAULT.keep  # the weight below which a candidate is not read, and the zero of evidence
 MAX_EXACT = 14  # overlapping groups up to this size are searched exhaustively, larger ones greedily
 
 
@@ -59,13 +54,16 @@ class Scored:
         return float(self.probs[:DIGITS].max())
 
 
-def choose(blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = None) -> list[list[Scored]]:
+def choose(
+    blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = None, *, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
 
     Args:
         blobs: The candidates' blobs (working pixels), in any order.
         probs: (len(blobs), classes) class probabilities from the network.
         dark_ink: The polarity each candidate was read in (None: all one polarity).
+        params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     readings = []
@@ -73,7 +71,8 @@ def choose(blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = N
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        readings.append(not_only_bars(consistent_lines(best_set(plausible(scored)))))
+        chosen = best_set(plausible(scored, params), params)
+        readings.append(not_only_bars(consistent_lines(chosen, params), params))
     return max(readings, key=evidence)
 
 
@@ -82,23 +81,26 @@ def evidence(lines: list[list[Scored]]) -> float:
     return sum(s.weight - KEEP for line in lines for s in line)
 
 
-def plausible(scored: list[Scored]) -> list[Scored]:
-    """The candidates at least ``KEEP`` sure of some digit."""
-    return [s for s in scored if s.weight >= KEEP]
+def plausible(scored: list[Scored], params: SegmentParams = DEFAULT) -> list[Scored]:
+    """The candidates at least ``params.keep`` sure of some digit."""
+    return [s for s in scored if s.weight >= params.keep]
 
 
-def overlaps(a: Blob, b: Blob) -> bool:
-    """True when the boxes share at least ``OVERLAP`` of the smaller one's area."""
+def overlaps(a: Blob, b: Blob, fraction: float = DEFAULT.overlap) -> bool:
+    """True when the boxes share at least ``fraction`` of the smaller one's area."""
     dy = min(a.y1, b.y1) - max(a.y0, b.y0)
     dx = min(a.x1, b.x1) - max(a.x0, b.x0)
     if dy <= 0 or dx <= 0:
         return False
-    return dy * dx >= OVERLAP * min(a.height * a.width, b.height * b.width)
+    return dy * dx >= fraction * min(a.height * a.width, b.height * b.width)
 
 
-def best_set(scored: list[Scored]) -> list[Scored]:
+def best_set(scored: list[Scored], params: SegmentParams = DEFAULT) -> list[Scored]:
     """The non-overlapping candidates with the most weight above ``KEEP``, group by group of overlapping ones."""
-    conflicts = [{j for j, t in enumerate(scored) if j != i and overlaps(s.blob, t.blob)} for i, s in enumerate(scored)]
+    conflicts = [
+        {j for j, t in enumerate(scored) if j != i and overlaps(s.blob, t.blob, params.overlap)}
+        for i, s in enumerate(scored)
+    ]
     chosen: list[Scored] = []
     for group in _groups(conflicts):
         pick = _exact(group, conflicts, scored) if len(group) <= MAX_EXACT else _greedy(group, conflicts, scored)
@@ -160,28 +162,29 @@ def line_height(line: list[Scored]) -> float:
     return float(np.median(shaped or [s.blob.height for s in line]))
 
 
-def consistent_lines(chosen: list[Scored]) -> list[list[Scored]]:
+def consistent_lines(chosen: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
     """Group the chosen digits into lines and drop what does not fit its line or the main line."""
     by_blob = {id(s.blob): s for s in chosen}
-    lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen])]
+    lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen], params=params)]
+    tall, short = params.tall_digit, params.short_digit
     kept = []
     for line in lines:
         height = line_height(line)
-        line = [s for s in line if SHORT * height <= s.blob.height <= TALL * height]
+        line = [s for s in line if short * height <= s.blob.height <= tall * height]
         if line:
             kept.append(line)
     if not kept:
         return []
     main = max(kept, key=lambda line: evidence([line]))
     height = line_height(main)
-    return [line for line in kept if SMALL_LINE * height <= line_height(line) <= TALL * height]
+    return [line for line in kept if params.small_line * height <= line_height(line) <= tall * height]
 
 
-def is_bar(blob: Blob) -> bool:
+def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
     """True for a long, straight, solid stroke: a frame side or a door edge, or a ruler-straight 1."""
-    return blob.height >= BAR_ASPECT * blob.width and blob.mask.mean() >= BAR_FILL
+    return blob.height >= params.bar_aspect * blob.width and blob.mask.mean() >= params.bar_fill
 
 
-def not_only_bars(lines: list[list[Scored]]) -> list[list[Scored]]:
+def not_only_bars(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
     """No reading when every digit chosen is a bar; otherwise the lines as they are."""
-    return [] if all(is_bar(s.blob) for line in lines for s in line) else lines
+    return [] if all(is_bar(s.blob, params) for line in lines for s in line) else lines

@@ -21,12 +21,6 @@ from detector.segment.lines import group_lines, line_height
 from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 
-MAX_PER_MASK = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
-MIN_SPLIT = 12  # working pixels: blobs shorter than this are not cut into digits
-MAX_PIECES = 6  # a blob is cut into at most this many digits
-EDGE_RUN = 0.25  # ink lying along this fraction of one side of the picture ...
-FLAT = 0.5  # ... and reaching into it less than this fraction of that run is the picture's edge
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -45,7 +39,7 @@ class Candidate:
     source: str
 
 
-def is_border(blob: Blob, shape: tuple[int, int]) -> bool:
+def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
     """True for ink that belongs to the picture's edge, not inside it.
 
     That is ink running right across the picture (a door's edge, a table's edge, cut by the
@@ -64,7 +58,7 @@ def is_border(blob: Blob, shape: tuple[int, int]) -> bool:
         (m[:, 0].sum() if blob.x0 == 0 else 0, h, blob.width),
         (m[:, -1].sum() if blob.x1 == w else 0, h, blob.width),
     )
-    return any(run >= EDGE_RUN * side and reach <= FLAT * run for run, side, reach in sides)
+    return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
 
 
 def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
@@ -97,8 +91,8 @@ def _binarisations(mask: np.ndarray, params: SegmentParams) -> list[np.ndarray]:
 
 def _hypotheses(mask: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
     """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two."""
-    blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape)]
-    blobs = sorted(blobs, key=lambda b: -b.height * b.width)[:MAX_PER_MASK]
+    blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape, params=p)]
+    blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     found = [(b, "blob") for b in blobs]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
     found += [(m, "merged") for m in merged]
@@ -106,11 +100,11 @@ def _hypotheses(mask: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
     for line in group_lines(pool, params=p):
         height = line_height(line, params=p)
         for blob in line:
-            if not blob.height >= MIN_SPLIT and blob.width <= MAX_PIECES * blob.height:
+            if blob.height < p.min_split or blob.width > p.max_pieces * blob.height:
                 continue  # a rule or a dash: cutting it up would make a row of specks
             pieces = split_touching(blob, height, params=p) if blob.width > 0.8 * height else [blob]
             if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits, valley or not
                 pieces = split_touching(blob, blob.width / (p.force_split_width + 0.01), params=p)
-            if 1 < len(pieces) <= MAX_PIECES:
-                found += [(p, "split") for p in pieces]
+            if 1 < len(pieces) <= p.max_pieces:
+                found += [(piece, "split") for piece in pieces]
     return found
