@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from detector.predict import digit_result
 from training.synthetic.printed import font_paths
+
+
+def test_digit_result_reports_ten_digits_and_their_share_of_certainty():
+    probs = np.array([0.01] * 9 + [0.3, 0.61], dtype=np.float32)  # a 9 at 30 %, "not a digit" at 61 %
+    result = digit_result(probs, (1, 2, 3, 4), line=1)
+    assert result.digit == 9 and result.confidence == pytest.approx(0.3)
+    assert len(result.probabilities) == 10 and result.to_dict()["box"] == [1, 2, 3, 4]
+    assert digit_result(probs[:10] / probs[:10].sum(), (0, 0, 1, 1)).confidence > 0.9  # a 10-class model
 
 
 @pytest.fixture(scope="module")
