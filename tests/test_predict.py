@@ -15,7 +15,8 @@ def test_digit_result_reports_ten_digits_and_their_share_of_certainty():
     result = digit_result(probs, (1, 2, 3, 4), line=1)
     assert result.digit == 9 and result.confidence == pytest.approx(0.3)
     assert len(result.probabilities) == 10 and result.to_dict()["box"] == [1, 2, 3, 4]
-    assert digit_result(probs[:10] / probs[:10].sum(), (0, 0, 1, 1)).confidence == pytest.approx(0.3 / 0.39)  # 10 classes
+    ten = probs[:10] / probs[:10].sum()  # a 10-class model
+    assert digit_result(ten, (0, 0, 1, 1)).confidence == pytest.approx(0.3 / 0.39)
 
 
 @pytest.fixture(scope="module")
