@@ -91,3 +91,14 @@ def test_the_digits_of_a_reading_share_one_polarity():
     assert [[s.digit for s in line] for line in lines] == [[1, 2]]
     lines = choose(blobs, np.stack([sure(1, 0.6), sure(2, 0.6), sure(7)]), dark_ink=[True, True, False])
     assert [[s.digit for s in line] for line in lines] == [[7]]
+
+
+def test_a_sure_zero_is_not_cut_into_a_six_and_a_seven():
+    whole, left, right = box(0, 0, 40, 60), box(0, 0, 18, 60), box(22, 0, 18, 60)
+    assert read([whole, left, right], [sure(0), sure(6), sure(7, 0.84)]) == "0"
+
+
+def test_a_digit_that_lost_to_a_too_tall_blob_comes_back():
+    big = box(0, 0, 60, 100)  # a 6 fused with the corner of a sign's frame, sure of a 6 but too tall
+    six, six2, three = box(20, 30, 30, 50), box(70, 30, 30, 50), box(110, 30, 30, 50)
+    assert read([big, six, six2, three], [sure(6, 0.97), sure(6), sure(6), sure(3)]) == "663"

@@ -71,9 +71,23 @@ def choose(
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        chosen = best_set(plausible(scored, params), params)
-        readings.append(not_only_bars(consistent_lines(chosen, params), params))
+        readings.append(not_only_bars(_consistent_best(plausible(scored, params), params), params))
     return max(readings, key=evidence)
+
+
+def _consistent_best(pool: list[Scored], params: SegmentParams, rounds: int = 4) -> list[list[Scored]]:
+    """The best set's consistent lines; what the lines drop leaves the pool and the choice is made again,
+    so a digit that lost to a frame-and-digit blob comes back once that blob is found too tall."""
+    lines: list[list[Scored]] = []
+    for _ in range(rounds):
+        chosen = best_set(pool, params)
+        lines = consistent_lines(chosen, params)
+        kept = {id(s) for line in lines for s in line}
+        dropped = {id(s) for s in chosen} - kept
+        if not dropped:
+            break
+        pool = [s for s in pool if id(s) not in dropped]
+    return lines
 
 
 def evidence(lines: list[list[Scored]]) -> float:
@@ -129,7 +143,10 @@ def _groups(conflicts: list[set[int]]) -> list[list[int]]:
 def _exact(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -> list[int]:
     """The heaviest independent set of a small group (branch and bound, heaviest candidates first)."""
     order = sorted(group, key=lambda i: -scored[i].weight)
-    gain = [scored[i].weight - KEEP for i in order]
+    # Each candidate gains its sureness above KEEP times the width of its box: cutting a sure
+    # digit into a left and a right half (each sure of something) gains nothing by the count of
+    # pieces, while two digits read surer apart than together still win.
+    gain = [(scored[i].weight - KEEP) * scored[i].blob.width for i in order]
     best: tuple[float, list[int]] = (-1.0, [])
 
     def search(k: int, taken: list[int], total: float) -> None:
