@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.preprocess import dark_on_light
-from detector.segment.blobs import Blob, components, merge_fragments, split_touching
+from detector.segment.blobs import Blob, components, drop_faint, merge_fragments, split_touching
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.params import DEFAULT, SegmentParams
@@ -75,7 +75,7 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         mask = ink_mask(ink, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         for variant in _binarisations(mask, params):
-            for blob, source in _hypotheses(variant, params):
+            for blob, source in _hypotheses(variant, ink, params):
                 key = (blob.y0, blob.x0, blob.y1, blob.x1)
                 if key not in seen:
                     seen.add(key)
@@ -89,9 +89,14 @@ def _binarisations(mask: np.ndarray, params: SegmentParams) -> list[np.ndarray]:
     return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
 
 
-def _hypotheses(mask: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
-    """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two."""
+def _hypotheses(mask: np.ndarray, ink: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
+    """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two.
+
+    Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
+    old rule ``drop_faint``, kept as a proposal filter because the network reads a faint band as a 1.
+    """
     blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape, params=p)]
+    blobs = drop_faint(blobs, ink, params=p)
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     found = [(b, "blob") for b in blobs]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
