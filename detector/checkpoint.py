@@ -8,7 +8,7 @@ import pickle
 import zipfile
 from pathlib import Path
 
-from detector.config import ARCH_NAME, ARCH_VERSION, ModelConfig
+from detector.config import ARCH_NAME, ARCH_VERSION, DIGITS, ModelConfig
 from detector.errors import ModelError
 from detector.files import write_atomic
 
@@ -118,7 +118,7 @@ def read_config(raw, name: str) -> ModelConfig:
 
 
 def _sane(config: ModelConfig) -> bool:
-    """The settings this program can run: 28 px input, 10 classes, a positive std, sane layers."""
+    """The settings this program can run: 28 px input, 10 digits (+ "not a digit"), a positive std, sane layers."""
     numbers_ok = all(
         isinstance(v, int | float) and math.isfinite(v)
         for v in (config.mean, config.std, config.dropout, config.temperature)
@@ -126,7 +126,7 @@ def _sane(config: ModelConfig) -> bool:
     return (
         numbers_ok
         and config.input_size == 28
-        and config.num_classes == 10
+        and config.num_classes in (DIGITS, DIGITS + 1)
         and config.std > 0
         and config.temperature > 0
         and 0 <= config.dropout < 1

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, fields
 
 ARCH_NAME = "ndnet"
 ARCH_VERSION = 1
+DIGITS = 10  # classes 0-9 are the digits ...
+NOT_DIGIT = 10  # ... and a model with 11 classes has this one more: "not a digit" (specks, edges, letters)
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class ModelConfig:
             centred on by its centre of mass (MNIST: 28).
         mean: Mean of the preprocessed training pixels (0..1 scale).
         std: Standard deviation of the preprocessed training pixels.
-        num_classes: Number of output classes (the digits 0-9).
+        num_classes: Number of output classes: 10 (the digits 0-9), or 11 where class
+            ``NOT_DIGIT`` says "this is not a digit" (a speck, an edge, a letter).
         channels: Output channels of the five convolutions.
         dropout: Dropout probability before the classifier.
         temperature: Logits are divided by this before the softmax. Fitted on the
@@ -62,6 +65,11 @@ class ModelConfig:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and 0 <= value < 1):
                 raise ValueError(f"{name} {value!r} must be a number from 0 to below 1")
+
+    @property
+    def knows_junk(self) -> bool:
+        """True when the model has the "not a digit" class."""
+        return self.num_classes > NOT_DIGIT
 
     def to_dict(self) -> dict:
         """Return a plain dict (lists, numbers, strings) safe for weights-only loading."""

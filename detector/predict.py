@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detector.config import DIGITS
 from detector.csvfile import read_csv
 from detector.errors import DetectorError, InputError
 from detector.io import LoadedImage, kind_of, list_inputs, read_image
@@ -52,18 +53,16 @@ class Predictor:
         return cls(model, model.config, threshold)
 
     def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
-        """Return class probabilities (N, 10) for prepared inputs (N, 28, 28) in 0..1."""
+        """Return class probabilities (N, classes) for prepared inputs (N, 28, 28) in 0..1 (column 10: not a digit)."""
         return self.model.probabilities(prepared, batch_size)
 
     def _digits(self, prepared: list[np.ndarray], boxes: list, lines: list[int], scale: float) -> tuple:
         if not prepared:
             return ()
         probs = self.probabilities(np.stack(prepared))
-        results = []
-        for p, box, line in zip(probs, boxes, lines, strict=True):
-            d = int(p.argmax())
-            results.append(DigitResult(d, float(p[d]), tuple(float(v) for v in p), _scale_box(box, scale), line))
-        return tuple(results)
+        return tuple(
+            digit_result(p, _scale_box(box, scale), line) for p, box, line in zip(probs, boxes, lines, strict=True)
+        )
 
     def read_array(self, image: np.ndarray, source: str = "", scale: float = 1.0) -> Reading:
         """Read the digit or number in an image array.
@@ -83,9 +82,12 @@ class Predictor:
             )
         from detector.segment import find_digits_both_ways
 
-        # The picture's overall brightness cannot always tell ink from paper (white digits
-        # on a dark sign on a pale wall). The likelier polarity is read first; unless every
-        # digit it found is sure, the other is read too and kept when it holds more evidence.
+        if self.config.knows_junk:
+            return Reading(source, digits=self._read_by_evidence(gray, scale), threshold=self.threshold)
+        # A model without "not a digit" reads what the rules kept. The picture's overall
+        # brightness cannot always tell ink from paper (white digits on a dark sign on a pale
+        # wall). The likelier polarity is read first; unless every digit it found is sure, the
+        # other is read too and kept when it holds more evidence.
         readings = find_digits_both_ways(gray)
         digits = self._read_crops(next(readings), scale)
         if not digits or min(d.confidence for d in digits) < SURE:
@@ -93,6 +95,21 @@ class Predictor:
             if _evidence(flipped) > _evidence(digits):
                 digits = flipped
         return Reading(source, digits=digits, threshold=self.threshold)
+
+    def _read_by_evidence(self, gray: np.ndarray, scale: float) -> tuple[DigitResult, ...]:
+        """Propose every candidate, let the network judge each, and keep the reading the evidence favours."""
+        from detector.segment import propose_digits
+        from detector.segment.choose import choose
+
+        proposals = propose_digits(gray)
+        if not proposals.blobs:
+            return ()
+        probs = self.probabilities(proposals.inputs)
+        return tuple(
+            digit_result(s.probs, _scale_box(proposals.boxes[s.index], scale), k)
+            for k, line in enumerate(choose(proposals.blobs, probs, proposals.dark_ink))
+            for s in line
+        )
 
     def _read_crops(self, crops: list, scale: float) -> tuple[DigitResult, ...]:
         inputs, boxes, lines = [], [], []
@@ -116,7 +133,7 @@ class Predictor:
         for chunk in read_csv(path):
             prepared, found = prepare_batch(chunk.images)
             found &= np.array([err is None for err in chunk.errors], dtype=bool)
-            probs = self.probabilities(prepared[found]) if found.any() else np.zeros((0, 10))
+            probs = self.probabilities(prepared[found]) if found.any() else np.zeros((0, self.config.num_classes))
             yield from self._csv_readings(chunk, found, probs, source)
 
     def _csv_readings(self, chunk, found: np.ndarray, probs: np.ndarray, source: str) -> Iterator[Reading]:
@@ -125,10 +142,8 @@ class Predictor:
             row, label, err = chunk.start + i, chunk.labels[i], chunk.errors[i]
             digits: tuple = ()
             if found[i]:
-                p = probs[k]
+                digits = (digit_result(probs[k], (0, 0, 28, 28)),)
                 k += 1
-                d = int(p.argmax())
-                digits = (DigitResult(d, float(p[d]), tuple(float(v) for v in p), (0, 0, 28, 28)),)
             yield Reading(source, row, label, digits, err, self.threshold)
 
     def read_path(self, path: str | Path) -> Iterator[Reading]:
@@ -159,6 +174,17 @@ class Predictor:
                     yield from self.read_path(f)
             else:
                 yield from self.read_path(item)
+
+
+def digit_result(p: np.ndarray, box: tuple[int, int, int, int], line: int = 0) -> DigitResult:
+    """The likeliest digit of one row of class probabilities.
+
+    With a "not a digit" class, only the ten digits are reported: their probabilities sum to the
+    chance that this is a digit at all, so a digit's confidence says both that it is a digit and which.
+    """
+    digits = p[:DIGITS]
+    d = int(digits.argmax())
+    return DigitResult(d, float(digits[d]), tuple(float(v) for v in digits), box, line)
 
 
 def _evidence(digits: tuple[DigitResult, ...]) -> float:

@@ -34,8 +34,10 @@ class DigitResult:
 
     Attributes:
         digit: The most likely digit 0-9.
-        confidence: Its probability, 0..1.
-        probabilities: The ten class probabilities, index = digit.
+        confidence: Its probability, 0..1 (with a model that knows "not a digit", also the
+            chance that this is a digit at all: a speck read as a 1 is not sure of it).
+        probabilities: The ten digit probabilities, index = digit (they sum to less than
+            1 when the model holds some chance that this is no digit).
         box: (x, y, w, h) in source pixels.
         line: Text line index, top to bottom, for multi-line pictures.
     """

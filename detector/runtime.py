@@ -2,10 +2,11 @@
 
 The file is data from the disk and is checked before use: it must be a self-contained
 ONNX model (no external data files), take (batch, 1, 28, 28) pixels, give (batch, 10)
-probabilities and carry the :class:`ModelConfig` that ``training.export`` stores in its
-metadata. The graph normalises the pixels and applies the softmax temperature itself, so
-the caller feeds prepared pixels in 0..1 (white ink on black) and gets probabilities.
-torch is not needed here.
+probabilities (or (batch, 11), the last "not a digit", when its metadata says 11 classes)
+and carry the :class:`ModelConfig` that ``training.export`` stores in its metadata. The
+graph normalises the pixels and applies the softmax temperature itself, so the caller
+feeds prepared pixels in 0..1 (white ink on black) and gets probabilities. torch is not
+needed here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector.config import ModelConfig
+from detector.config import DIGITS, ModelConfig
 from detector.errors import ModelError
 
 if TYPE_CHECKING:  # onnxruntime is imported lazily: the menu draws before it loads
@@ -55,11 +56,14 @@ class OnnxModel:
         from detector.checkpoint import read_config
 
         config = read_config(raw.get("config"), path.name)
+        classes = session.get_outputs()[0].shape[1]
+        if classes != config.num_classes:
+            raise ModelError(f"{path.name} gives {classes} classes but its metadata says {config.num_classes}")
         meta = raw.get("meta")
         return cls(session, config, meta if isinstance(meta, dict) else {}, path)
 
     def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
-        """Return class probabilities (N, 10) for prepared inputs (N, 28, 28) in 0..1."""
+        """Return class probabilities (N, classes) for prepared inputs (N, 28, 28) in 0..1."""
         out = np.zeros((len(prepared), self.config.num_classes), dtype=np.float32)
         for i in range(0, len(prepared), batch_size):
             x = np.ascontiguousarray(prepared[i : i + batch_size], dtype=np.float32)[:, None]  # (B, 1, 28, 28)
@@ -128,7 +132,7 @@ def _check_shapes(session: ort.InferenceSession, path: Path) -> None:
     if not all(i.type == "tensor(float)" for i in inputs) or not outputs:
         raise ModelError(f"{path.name} does not take float pixels")
     out = outputs[0]
-    if out.name != OUTPUT_NAME or len(out.shape) != 2 or out.shape[1] != 10:
+    if out.name != OUTPUT_NAME or len(out.shape) != 2 or out.shape[1] not in (DIGITS, DIGITS + 1):
         raise ModelError(f"{path.name} gives {out.name} {out.shape}, not 10 digit probabilities")
 
 

@@ -97,6 +97,13 @@ def test_another_number_of_classes_is_refused(tmp_path):
     assert "not 10 digit probabilities" in refused(saved(tmp_path, linear_model(classes=26)))
 
 
+def test_eleven_classes_load_when_the_metadata_says_so_and_only_then(tmp_path):
+    says_11 = json.dumps({"format": 1, "config": ModelConfig(num_classes=11).to_dict()})
+    model = OnnxModel.load(saved(tmp_path, linear_model(classes=11, metadata=says_11)))
+    assert model.config.knows_junk and model.probabilities(np.zeros((2, 28, 28), np.float32)).shape == (2, 11)
+    assert "metadata says 10" in refused(saved(tmp_path, linear_model(classes=11), "ten.onnx"))
+
+
 @pytest.mark.parametrize(
     ("metadata", "words"),
     [

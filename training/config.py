@@ -30,6 +30,10 @@ class TrainConfig:
     label_smoothing: float = field(default=0.05, metadata={"help": "share of each target spread over all classes"})
     ema_decay: float = field(default=0.999, metadata={"help": "decay of the weight average that is validated"})
     synth_count: int = field(default=24000, metadata={"help": "synthetic printed digits to train on"})
+    negatives: int = field(
+        default=0,
+        metadata={"help": "not-a-digit crops for an 11th class (experimental: 16000 was tried); 0: digits only"},
+    )
     val_size: int = field(default=5000, metadata={"help": "MNIST training digits held out for validation"})
     mnist_limit: int | None = field(default=None, metadata={"help": "use only the first N MNIST training digits"})
     svhn_limit: int | None = field(default=None, metadata={"help": "use only the first N SVHN training crops"})
@@ -48,6 +52,7 @@ DRY_RUN = TrainConfig(
     epochs=1,
     batch_size=32,
     synth_count=200,
+    negatives=24,
     val_size=100,
     mnist_limit=600,
     svhn_limit=200,

@@ -82,6 +82,10 @@ def load_datasets(cfg: TrainConfig, validation_only: bool = False) -> Datasets:
         if not validation_only:
             trains.append(svhn_split(cfg.data_dir, "train", cfg.svhn_limit))
         vals.append(svhn_split(cfg.data_dir, "test", cfg.svhn_val_size))
+    if cfg.negatives > 0:
+        if not validation_only:
+            trains.append(negatives_split(cfg.negatives, cfg.seed + 1, cfg))
+        vals.append(negatives_split(max(cfg.negatives // 12, 20), cfg.seed + 1000, cfg))
     train = concat(*trains) if trains else Split(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64))
     return Datasets(train, concat(*vals), val_mnist)
 
@@ -144,6 +148,27 @@ def synth_split(length: int, seed: int, cache_dir: Path) -> Split:
         with np.load(cached) as z:
             return Split(z["images"], z["labels"])
     images, labels = SynthDigits(length, seed).materialize()
+    _save(cached, images, labels)
+    return Split(images, labels)
+
+
+def negatives_split(length: int, seed: int, cfg: TrainConfig) -> Split:
+    """Return ``length`` not-a-digit crops for ``seed``, labelled ``NOT_DIGIT`` (cached).
+
+    Their half digits and pairs are MNIST *training* digits, so MNIST test stays unseen; the
+    digit-free pictures they are cut from are drawn at ``seed``, never a benchmark's 0 or 1.
+    """
+    from detector.config import NOT_DIGIT
+    from training.synthetic.negatives import make_negatives
+
+    cached = cfg.cache_dir / f"negatives_{length}_{seed}.npz"
+    if cached.exists():
+        with np.load(cached) as z:
+            return Split(z["images"], z["labels"])
+    digits, _labels = raw_mnist(cfg.data_dir, cfg.cache_dir, train=True) if (cfg.data_dir / "MNIST").is_dir() else (
+        np.zeros((1, 28, 28), np.uint8), None)  # fmt: skip
+    images = make_negatives(length, seed + 100, digits)
+    labels = np.full(length, NOT_DIGIT, dtype=np.int64)
     _save(cached, images, labels)
     return Split(images, labels)
 

@@ -68,7 +68,7 @@ def evaluate_raw(
     return {
         "accuracy": float((pred == labels).mean()) if len(labels) else 0.0,
         "inverted_accuracy": float((inv == labels).mean()) if len(labels) else 0.0,
-        "confusion": confusion_matrix(labels, pred).tolist(),
+        "confusion": confusion_matrix(labels, pred, config.num_classes).tolist(),
     }
 
 

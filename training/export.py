@@ -3,7 +3,7 @@
 python -m training.export --model models/number_detector.pt   # writes models/number_detector.onnx
 
 The graph takes prepared pixels (batch, 1, 28, 28) in 0..1 (white ink on black, as
-``detector.preprocess`` makes them) and returns calibrated probabilities (batch, 10): it
+``detector.preprocess`` makes them) and returns calibrated probabilities (batch, classes): it
 normalises with the config's mean/std, runs the network with BatchNorm folded into the
 convolutions and applies ``softmax(logits / temperature)``. The whole ``ModelConfig`` and
 the checkpoint's metadata travel as JSON in the model's ``metadata_props``, so the
@@ -37,7 +37,10 @@ TOLERANCE = 1e-4  # largest allowed |onnxruntime - torch| of any probability
 VERIFY_DIGITS = 1000
 OPSET = 17
 INPUT_CONTRACT = "pixels: float32 (batch, 1, 28, 28) in 0..1, white ink on black (detector.preprocess)"
-OUTPUT_CONTRACT = "probabilities: float32 (batch, 10), softmax(logits / temperature), normalisation inside"
+OUTPUT_CONTRACT = (
+    "probabilities: float32 (batch, classes), softmax(logits / temperature), normalisation inside; "
+    "classes 0-9 are the digits, an 11th (when config.num_classes is 11) is 'not a digit'"
+)
 
 
 def fold_batchnorm(model: nn.Module) -> nn.Module:
@@ -62,7 +65,7 @@ class Recognizer(nn.Module):
         self.net, self.mean, self.std, self.temperature = net, config.mean, config.std, config.temperature
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Map (B, 1, 28, 28) pixels in 0..1 to probabilities (B, 10)."""
+        """Map (B, 1, 28, 28) pixels in 0..1 to probabilities (B, classes)."""
         return torch.softmax(self.net((pixels - self.mean) / self.std) / self.temperature, dim=1)
 
 

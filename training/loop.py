@@ -58,12 +58,14 @@ def prepare(cfg: TrainConfig, train: Split) -> Learner:
     import torch
     from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-    from detector.config import ModelConfig
+    from detector.config import DIGITS, NOT_DIGIT, ModelConfig
     from detector.model import DigitNet
 
     torch.manual_seed(cfg.seed)
     device = pick_device(cfg.device)
-    config = ModelConfig(mean=round(float(train.images.mean()), 4), std=round(float(train.images.std()), 4))
+    mean, std = round(float(train.images.mean()), 4), round(float(train.images.std()), 4)
+    classes = DIGITS + 1 if (train.labels == NOT_DIGIT).any() else DIGITS  # "not a digit" when negatives are in
+    config = ModelConfig(mean=mean, std=std, num_classes=classes)
     model = DigitNet(config).to(device).to(memory_format=torch.channels_last)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay), use_buffers=True)
     steps = cfg.max_batches or -(-len(train) // cfg.batch_size)

@@ -37,7 +37,15 @@ from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 from detector.segment.strokes import even_strokes
 
-__all__ = ["DigitCrop", "SegmentParams", "find_digits", "find_digits_both_ways"]
+__all__ = [
+    "DigitCrop",
+    "Proposals",
+    "SegmentParams",
+    "cut_digit",
+    "find_digits",
+    "find_digits_both_ways",
+    "propose_digits",
+]
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,53 @@ def find_digits_both_ways(gray: np.ndarray, *, params: SegmentParams | None = No
     yield _find(work, scale, gray.shape, not likelier, params)
 
 
+@dataclass(frozen=True)
+class Proposals:
+    """Everything that might be a digit in a picture, ready for the network (:func:`propose_digits`).
+
+    Attributes:
+        blobs: Each candidate's box and mask in working pixels.
+        dark_ink: The polarity each was read in.
+        inputs: float32 (N, 28, 28) the candidates as the network's inputs.
+        boxes: (x, y, w, h) of each candidate in the pixels of the given array.
+    """
+
+    blobs: list[Blob]
+    dark_ink: list[bool]
+    inputs: np.ndarray
+    boxes: list[tuple[int, int, int, int]]
+
+
+def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
+    """Return every candidate digit of a picture, both polarities, as network inputs.
+
+    The network's probabilities for ``inputs`` then go to :func:`detector.segment.choose.choose`,
+    which picks the reading.
+
+    Raises:
+        InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
+    """
+    from detector.preprocess import fit_to_canvas, ink_box
+    from detector.segment.propose import propose
+
+    params = params or DEFAULT
+    gray = to_gray(gray)
+    work, scale = working_copy(gray, params=params)
+    blobs, dark, inputs, boxes = [], [], [], []
+    for candidate in propose(work, params=params):
+        crop = cut_digit(candidate.ink, candidate.blob, params)
+        box = ink_box(crop)
+        if box is None:
+            continue
+        x, y, w, h = box
+        blobs.append(candidate.blob)
+        dark.append(candidate.dark_ink)
+        inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
+        boxes.append(_box(candidate.blob, scale, gray.shape))
+    stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
+    return Proposals(blobs, dark, stacked, boxes)
+
+
 def _find(
     work: np.ndarray, scale: float, shape: tuple[int, int], dark_ink: bool | None, params: SegmentParams
 ) -> list[DigitCrop]:
@@ -110,7 +165,7 @@ def _find(
     mask = remove_rules(ink_mask(ink, params=params), params=params)
     crops = []
     for index, line in enumerate(_lines(ink, mask, params)):
-        crops.extend(DigitCrop(_cut(ink, blob, params), _box(blob, scale, shape), index) for blob in line)
+        crops.extend(DigitCrop(cut_digit(ink, blob, params), _box(blob, scale, shape), index) for blob in line)
     return crops
 
 
@@ -136,7 +191,7 @@ def _split_lines(lines: list[list[Blob]], p: SegmentParams) -> list[list[Blob]]:
     return out
 
 
-def _cut(ink: np.ndarray, blob: Blob, params: SegmentParams) -> np.ndarray:
+def cut_digit(ink: np.ndarray, blob: Blob, params: SegmentParams = DEFAULT) -> np.ndarray:
     """Return the blob's ink, other ink masked out, scaled so its strongest strokes are 1."""
     own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
     crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)

@@ -64,6 +64,21 @@ class SegmentParams:
     target_stroke: float = 0.14  # ... to about this (MNIST strokes measure 0.10-0.34, median 0.2, the same way)
     soften: float = 0.5  # Gaussian blur (px of a 20 px digit) of widened strokes, as MNIST's antialiasing
 
+    # propose: candidates for a model that knows "not a digit" (detector.segment.propose)
+    max_per_mask: int = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
+    min_split: int = 12  # blobs shorter than this are not cut into digits
+    max_pieces: int = 6  # a blob is cut into at most this many digits
+    edge_run: float = 0.25  # ink lying along this fraction of one side of the picture ...
+    edge_flat: float = 0.3  # ... and reaching into it less than this fraction of that run is the picture's edge
+
+    # choose: the reading by evidence (detector.segment.choose)
+    keep: float = 0.5  # a candidate less sure than this of any digit is not read
+    overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
+    tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
+    short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
+    bar_aspect: float = 12.0  # a solid stroke this many times taller than wide ...
+    bar_fill: float = 0.85  # ... filling this much of its box is a straight bar (a 1 only beside other digits)
+
     # cut: a digit's ink levels
     saturate: float = 0.6  # fraction of a digit's strong ink level that is drawn at full brightness
     floor: float = 0.25  # ... and the fraction below which its ink is dropped

@@ -3,12 +3,19 @@
     python -m training.bench.accuracy FOLDER [--model PATH]
     python -m training.bench.accuracy --scenes 500       # generated scenes in a temp folder
     python -m training.bench.accuracy --signs 200        # generated house-number signs
+    python -m training.bench.accuracy --plates 200 --seed 1   # bordered plates on walls and doors, unseen seed
+    python -m training.bench.accuracy --filled 200       # one digit filling a phone photo
+    python -m training.bench.accuracy --turned 200       # sheets turned on a table (background wedges)
+    python -m training.bench.accuracy --embossed 200     # raised metallic digits on cards
+    python -m training.bench.accuracy --blank 300        # digit-free pictures: should answer ""
     python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
 
 FOLDER holds pictures and ``labels.csv`` (filename,number; extra columns are ignored).
 Per-digit accuracy compares digits position by position when the number read has as
 many digits as the label; a reading of another length counts all the label's digits
 as wrong (so a dropped or extra digit is never half-credited by a lucky alignment).
+Pictures labelled "" (no digits) also count how often any digit was reported at 90 % or
+more: a confident answer where there is nothing to read.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from pathlib import Path
 from detector.paths import DEFAULT_MODEL
 from training.config import CACHE_DIR, DATA_DIR
 
+SURE_JUNK = 0.9  # a digit reported this sure in a digit-free picture is a confident false answer
+
 
 @dataclass
 class BenchResult:
@@ -33,6 +42,8 @@ class BenchResult:
     digits: int = 0
     digits_right: int = 0
     seconds: float = 0.0
+    blank: int = 0  # pictures labelled "" (no digits) ...
+    blank_sure: int = 0  # ... in which some digit was reported at SURE_JUNK or more
     misses: list[tuple[str, str, str]] = field(default_factory=list)  # (file, label, read)
 
     @property
@@ -42,6 +53,10 @@ class BenchResult:
     @property
     def digit_accuracy(self) -> float:
         return self.digits_right / max(1, self.digits)
+
+    @property
+    def blank_sure_rate(self) -> float:
+        return self.blank_sure / max(1, self.blank)
 
     @property
     def seconds_per_image(self) -> float:
@@ -77,6 +92,9 @@ def run(folder: Path, predictor) -> BenchResult:
         result.exact += reading.number == label
         result.digits += len(label.replace(" ", ""))
         result.digits_right += digits_right(label, reading.number)
+        if not label:
+            result.blank += 1
+            result.blank_sure += any(d.confidence >= SURE_JUNK for d in reading.digits)
         if reading.number != label:
             result.misses.append((name, label, reading.error or reading.number))
     return result
@@ -115,10 +133,22 @@ def render(result: BenchResult, title: str):
         f"{title}: {result.images} images  exact {result.exact_accuracy:.2%}  "
         f"per digit {result.digit_accuracy:.2%}  {result.seconds_per_image * 1000:.0f} ms/image"
     )
+    if result.blank:
+        summary += f"\n{result.blank} digit-free: any digit at >= {SURE_JUNK:.0%} in {result.blank_sure_rate:.2%}"
     table = Table("file", "label", "read", title=f"{len(result.misses)} misses")
     for row in result.misses:
         table.add_row(*row)
     return Group(summary, table) if result.misses else Group(summary)
+
+
+# The newer generated sets: flag -> what the pictures are (pictures come from _generator).
+GENERATED = {
+    "plates": "bordered house-number plates on walls, doors and frames",
+    "filled": "phone photos of one digit filling the frame",
+    "turned": "photos of a sheet turned on a table (background wedges at the edges)",
+    "embossed": "raised metallic digits on cards",
+    "blank": "digit-free pictures (paper, walls, frames, edges, letters)",
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -127,13 +157,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--scenes", type=int, default=0, help="generate N scenes into a temp folder and read them")
     parser.add_argument("--signs", type=int, default=0, help="generate N house-number signs and read them")
-    parser.add_argument("--seed", type=int, default=0, help="scene and sign seed")
+    for name, what in GENERATED.items():
+        parser.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"generate N {what} and read them")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated pictures")
     parser.add_argument("--upscale", type=float, default=0, metavar="MP", help="enlarge each picture to MP first")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     args = parser.parse_args(argv)
-    if sum((args.folder is not None, args.scenes > 0, args.signs > 0)) != 1:
-        parser.error("give one of FOLDER, --scenes N or --signs N")
+    counts = [getattr(args, name) > 0 for name in ("scenes", "signs", *GENERATED)]
+    if sum((args.folder is not None, *counts)) != 1:
+        parser.error("give one of FOLDER, --scenes N, --signs N or " + ", ".join(f"--{n} N" for n in GENERATED))
     return args
 
 
@@ -160,8 +193,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _pictures(args: argparse.Namespace, tmp: Path) -> tuple[Path, str]:
     """Return the folder to read and its title: the given one, an enlarged copy, or pictures generated in ``tmp``."""
-    from training.data import raw_mnist
-    from training.synthetic.scenes import write_labelled, write_scenes
+    from training.synthetic.scenes import write_labelled
     from training.synthetic.signs import make_sign
 
     if args.folder is not None and args.upscale > 0:
@@ -171,9 +203,35 @@ def _pictures(args: argparse.Namespace, tmp: Path) -> tuple[Path, str]:
     if args.signs > 0:
         write_labelled(tmp, args.signs, lambda i: make_sign(i, args.seed), "sign")
         return tmp, f"{args.signs} generated house-number signs"
-    digits, labels = raw_mnist(args.data_dir, args.cache_dir, train=False)
+    for name, what in GENERATED.items():
+        count = getattr(args, name)
+        if count > 0:
+            write_labelled(tmp, count, _generator(name, args), name)
+            return tmp, f"{count} generated {what.split(' (')[0]}, seed {args.seed}"
+    from training.synthetic.scenes import write_scenes
+
+    digits, labels = _test_digits(args)
     write_scenes(tmp, args.scenes, digits, labels, args.seed)
     return tmp, f"{args.scenes} generated scenes"
+
+
+def _test_digits(args: argparse.Namespace):
+    """MNIST test digits: generated benchmarks never show a digit the network trained on."""
+    from training.data import raw_mnist
+
+    return raw_mnist(args.data_dir, args.cache_dir, train=False)
+
+
+def _generator(name: str, args: argparse.Namespace):
+    """Return index -> Scene for one of the GENERATED sets at ``args.seed``."""
+    from training.synthetic import blank, embossed, photos, signs
+
+    if name in ("filled", "turned"):
+        digits, labels = _test_digits(args)
+        make = photos.make_filled if name == "filled" else photos.make_turned
+        return lambda i: make(digits, labels, i, args.seed)
+    make = {"plates": signs.make_plate, "embossed": embossed.make_embossed, "blank": blank.make_blank}[name]
+    return lambda i: make(i, args.seed)
 
 
 if __name__ == "__main__":

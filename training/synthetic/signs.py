@@ -49,3 +49,50 @@ def make_sign(index: int, seed: int = 0) -> Scene:
     img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.5))))
     pixels = np.asarray(img, dtype=np.float32) + rng.normal(0, rng.uniform(1, 6), (height, width, 3))
     return Scene(jpeg_roundtrip(pixels, int(rng.integers(50, 90))), number)
+
+
+def make_plate(index: int, seed: int = 0) -> Scene:
+    """Draw plate ``index``: a bordered house-number plate on a textured wall, often between door or window edges.
+
+    The plate has a border (sometimes two) in the digits' colour, sometimes screws at its
+    corners; the wall is plaster, bricks or tiles of any brightness, so a pale wall around a
+    dark plate is as likely as a dark one. Returns the picture and the number.
+    """
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    from training.synthetic.printed import font_paths
+    from training.synthetic.surfaces import door_edges, wall
+
+    rng = np.random.default_rng([seed, index, 13])
+    number = str(int(rng.integers(1, 10 ** int(rng.integers(1, 5)))))
+    width, height = int(rng.integers(500, 1200)), int(rng.integers(400, 900))
+    _wall, sign, ink = _colours(rng)
+    sign_grey, ink_grey = float(np.mean(sign)), float(np.mean(ink))
+    fonts = font_paths()
+    font = ImageFont.truetype(str(fonts[int(rng.integers(len(fonts)))]), int(height * rng.uniform(0.12, 0.28)))
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    x0, y0, x1, y1 = probe.textbbox((0, 0), number, font=font)
+    left = (width - (x1 - x0)) // 2 + int(rng.integers(-width // 10, width // 10 + 1))
+    top = (height - (y1 - y0)) // 2 + int(rng.integers(-height // 10, height // 10 + 1))
+    pad = int((y1 - y0) * rng.uniform(0.2, 0.5))
+    box = (left - pad, top - pad, left + x1 - x0 + pad, top + y1 - y0 + pad)
+    surface = door_edges(rng, wall(rng, height, width), box)
+    img = Image.fromarray(np.clip(surface, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    line = max(2, (y1 - y0) // int(rng.integers(8, 20)))
+    draw.rounded_rectangle(box, radius=int(pad * rng.uniform(0, 0.6)), fill=int(sign_grey), outline=int(ink_grey),
+                           width=line)  # fmt: skip
+    if rng.random() < 0.3:  # an inner border
+        inset = line + max(2, pad // 4)
+        inner = (box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset)
+        draw.rectangle(inner, outline=int(ink_grey), width=max(1, line // 2))
+    if rng.random() < 0.4:  # screws in the corners
+        r = max(2, pad // 6)
+        for cx, cy in ((box[0] + pad // 2, box[1] + pad // 2), (box[2] - pad // 2, box[3] - pad // 2)):
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=int(ink_grey * 0.5 + sign_grey * 0.5))
+    draw.text((left - x0, top - y0), number, font=font, fill=int(ink_grey))
+    img = img.rotate(float(rng.uniform(-6, 6)), resample=Image.BILINEAR, fillcolor=int(np.median(surface)))
+    img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.5))))
+    tint = rng.uniform(0.85, 1.15, 3)
+    pixels = np.asarray(img, np.float32)[..., None] * tint + rng.normal(0, rng.uniform(1, 6), (height, width, 3))
+    return Scene(jpeg_roundtrip(pixels, int(rng.integers(50, 90))), number)

@@ -1,0 +1,207 @@
+"""Choosing a reading by evidence: which proposed candidates are the digits of the picture.
+
+Every candidate (:mod:`detector.segment.propose`) comes with the network's class
+probabilities. Its *weight* is the probability of its likeliest digit, which is low both
+for junk (the network says "not a digit") and for a shape between two digits. The
+reading is chosen in each polarity (dark ink on light, light on dark) in the steps below,
+each a small function, and the polarity whose reading holds more evidence wins: the
+digits of one number share their ink.
+
+1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
+2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
+   ink in both polarities, a frame and what it holds) the set with the most weight
+   above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
+3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
+   shorter than the line's own digits (a frame side beside them, a speck) is dropped,
+   and so are lines much smaller than the line holding the most evidence (fine print) or
+   much taller (an edge standing apart, read as a 1).
+4. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
+   sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
+   that show what the line is.
+
+A picture where nothing is plausible answers no digits at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.config import DIGITS
+from detector.segment.blobs import Blob
+from detector.segment.lines import group_lines
+from detector.segment.params import DEFAULT, SegmentParams
+
+KEEP = DEFAULT.keep  # the weight below which a candidate is not read, and the zero of evidence
+MAX_EXACT = 14  # overlapping groups up to this size are searched exhaustively, larger ones greedily
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's blob with what the network made of it."""
+
+    blob: Blob
+    probs: np.ndarray  # (classes,) class probabilities
+    index: int  # position among the candidates given to :func:`choose`
+
+    @property
+    def digit(self) -> int:
+        return int(self.probs[:DIGITS].argmax())
+
+    @property
+    def weight(self) -> float:
+        return float(self.probs[:DIGITS].max())
+
+
+def choose(
+    blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = None, *, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
+    """Return the reading: lines top to bottom, each a list of digits left to right.
+
+    Args:
+        blobs: The candidates' blobs (working pixels), in any order.
+        probs: (len(blobs), classes) class probabilities from the network.
+        dark_ink: The polarity each candidate was read in (None: all one polarity).
+        params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
+    """
+    dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
+    readings = []
+    for polarity in (True, False):
+        scored = [
+            Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
+        ]
+        readings.append(not_only_bars(_consistent_best(plausible(scored, params), params), params))
+    return max(readings, key=evidence)
+
+
+def _consistent_best(pool: list[Scored], params: SegmentParams, rounds: int = 4) -> list[list[Scored]]:
+    """The best set's consistent lines; what the lines drop leaves the pool and the choice is made again,
+    so a digit that lost to a frame-and-digit blob comes back once that blob is found too tall."""
+    lines: list[list[Scored]] = []
+    for _ in range(rounds):
+        chosen = best_set(pool, params)
+        lines = consistent_lines(chosen, params)
+        kept = {id(s) for line in lines for s in line}
+        dropped = {id(s) for s in chosen} - kept
+        if not dropped:
+            break
+        pool = [s for s in pool if id(s) not in dropped]
+    return lines
+
+
+def evidence(lines: list[list[Scored]]) -> float:
+    """How much a reading holds: the weight above ``KEEP`` of all its digits."""
+    return sum(s.weight - KEEP for line in lines for s in line)
+
+
+def plausible(scored: list[Scored], params: SegmentParams = DEFAULT) -> list[Scored]:
+    """The candidates at least ``params.keep`` sure of some digit."""
+    return [s for s in scored if s.weight >= params.keep]
+
+
+def overlaps(a: Blob, b: Blob, fraction: float = DEFAULT.overlap) -> bool:
+    """True when the boxes share at least ``fraction`` of the smaller one's area."""
+    dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+    dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+    if dy <= 0 or dx <= 0:
+        return False
+    return dy * dx >= fraction * min(a.height * a.width, b.height * b.width)
+
+
+def best_set(scored: list[Scored], params: SegmentParams = DEFAULT) -> list[Scored]:
+    """The non-overlapping candidates with the most weight above ``KEEP``, group by group of overlapping ones."""
+    conflicts = [
+        {j for j, t in enumerate(scored) if j != i and overlaps(s.blob, t.blob, params.overlap)}
+        for i, s in enumerate(scored)
+    ]
+    chosen: list[Scored] = []
+    for group in _groups(conflicts):
+        pick = _exact(group, conflicts, scored) if len(group) <= MAX_EXACT else _greedy(group, conflicts, scored)
+        chosen.extend(scored[i] for i in pick)
+    return chosen
+
+
+def _groups(conflicts: list[set[int]]) -> list[list[int]]:
+    """Connected groups of the overlap graph."""
+    seen, groups = set(), []
+    for start in range(len(conflicts)):
+        if start in seen:
+            continue
+        stack, group = [start], []
+        seen.add(start)
+        while stack:
+            i = stack.pop()
+            group.append(i)
+            for j in conflicts[i] - seen:
+                seen.add(j)
+                stack.append(j)
+        groups.append(sorted(group))
+    return groups
+
+
+def _exact(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -> list[int]:
+    """The heaviest independent set of a small group (branch and bound, heaviest candidates first)."""
+    order = sorted(group, key=lambda i: -scored[i].weight)
+    # Each candidate gains its sureness above KEEP times the width of its box: cutting a sure
+    # digit into a left and a right half (each sure of something) gains nothing by the count of
+    # pieces, while two digits read surer apart than together still win.
+    gain = [(scored[i].weight - KEEP) * scored[i].blob.width for i in order]
+    best: tuple[float, list[int]] = (-1.0, [])
+
+    def search(k: int, taken: list[int], total: float) -> None:
+        nonlocal best
+        if total + sum(gain[k:]) <= best[0]:
+            return
+        if k == len(order):
+            best = (total, list(taken))
+            return
+        i = order[k]
+        if not any(j in conflicts[i] for j in taken):
+            search(k + 1, [*taken, i], total + gain[k])
+        search(k + 1, taken, total)
+
+    search(0, [], 0.0)
+    return best[1]
+
+
+def _greedy(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -> list[int]:
+    taken: list[int] = []
+    for i in sorted(group, key=lambda i: -scored[i].weight):
+        if not any(j in conflicts[i] for j in taken):
+            taken.append(i)
+    return taken
+
+
+def line_height(line: list[Scored]) -> float:
+    """The height of a line's digits: the median of those that are not 1s (a 1 may be a frame side), else of all."""
+    shaped = [s.blob.height for s in line if s.digit != 1]
+    return float(np.median(shaped or [s.blob.height for s in line]))
+
+
+def consistent_lines(chosen: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """Group the chosen digits into lines and drop what does not fit its line or the main line."""
+    by_blob = {id(s.blob): s for s in chosen}
+    lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen], params=params)]
+    tall, short = params.tall_digit, params.short_digit
+    kept = []
+    for line in lines:
+        height = line_height(line)
+        line = [s for s in line if short * height <= s.blob.height <= tall * height]
+        if line:
+            kept.append(line)
+    if not kept:
+        return []
+    main = max(kept, key=lambda line: evidence([line]))
+    height = line_height(main)
+    return [line for line in kept if params.small_line * height <= line_height(line) <= tall * height]
+
+
+def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
+    """True for a long, straight, solid stroke: a frame side or a door edge, or a ruler-straight 1."""
+    return blob.height >= params.bar_aspect * blob.width and blob.mask.mean() >= params.bar_fill
+
+
+def not_only_bars(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """No reading when every digit chosen is a bar; otherwise the lines as they are."""
+    return [] if all(is_bar(s.blob, params) for line in lines for s in line) else lines

@@ -1,0 +1,115 @@
+"""Proposing candidates liberally: every piece of ink that could be a digit, for the network to judge.
+
+Both polarities are read, each with two binarisations (the ink mask as it is, and with
+long horizontal rules cut out), and each blob comes as it is, merged with the pieces
+stacked above or below it, and split at the valleys of its column profile. Only what
+cannot be a digit at any size is dropped here: specks of a few pixels, and the ink of
+the picture's own edge (:func:`is_border`). The choice
+among overlapping candidates is made by :mod:`detector.segment.choose`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.preprocess import dark_on_light
+from detector.segment.blobs import Blob, components, drop_faint, merge_fragments, split_touching
+from detector.segment.ink import ink_mask, page_ink
+from detector.segment.lines import group_lines, line_height
+from detector.segment.params import DEFAULT, SegmentParams
+from detector.segment.rules import remove_rules
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of ink that might be a digit.
+
+    Attributes:
+        blob: Its box and mask in working pixels.
+        dark_ink: The polarity it was read in.
+        ink: The polarity's ink map (shared by all candidates of that polarity).
+        source: How it was made: "blob", "merged" or "split".
+    """
+
+    blob: Blob
+    dark_ink: bool
+    ink: np.ndarray
+    source: str
+
+
+def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
+    """True for ink that belongs to the picture's edge, not inside it.
+
+    That is ink running right across the picture (a door's edge, a table's edge, cut by the
+    photo at both ends), or lying flat along a long stretch of one side (a wedge of
+    background where the photo is turned): it runs along a quarter of the side or more and
+    reaches into the picture less than half as far. A digit that touches the edge, even
+    with its base, stands up from it.
+    """
+    h, w = shape
+    if (blob.y0 == 0 and blob.y1 == h) or (blob.x0 == 0 and blob.x1 == w):
+        return True
+    m = blob.mask
+    sides = (  # (pixels along the edge, side length, reach into the picture)
+        (m[0].sum() if blob.y0 == 0 else 0, w, blob.height),
+        (m[-1].sum() if blob.y1 == h else 0, w, blob.height),
+        (m[:, 0].sum() if blob.x0 == 0 else 0, h, blob.width),
+        (m[:, -1].sum() if blob.x1 == w else 0, h, blob.width),
+    )
+    return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
+
+
+def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
+    """Return the candidates of a working copy, both polarities, the likelier one first.
+
+    Args:
+        work: float32 (H, W) in 0..1, as :func:`detector.segment.ink.working_copy` returns it.
+        params: The segmentation numbers (speck size, split widths, rules).
+    """
+    likelier = dark_on_light(work, "page")
+    out: list[Candidate] = []
+    for dark in (likelier, not likelier):
+        ink = page_ink(work, dark, params=params)
+        mask = ink_mask(ink, params=params)
+        seen: set[tuple[int, int, int, int]] = set()
+        for variant in _binarisations(mask, params):
+            for blob, source in _hypotheses(variant, ink, params):
+                key = (blob.y0, blob.x0, blob.y1, blob.x1)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Candidate(blob, dark, ink, source))
+    return out
+
+
+def _binarisations(mask: np.ndarray, params: SegmentParams) -> list[np.ndarray]:
+    """The mask, and the mask with long horizontal rules cut out (when that changes it)."""
+    cleaned = remove_rules(mask, params=params)
+    return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
+
+
+def _hypotheses(mask: np.ndarray, ink: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
+    """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two.
+
+    Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
+    old rule ``drop_faint``, kept as a proposal filter because the network reads a faint band as a 1.
+    """
+    blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape, params=p)]
+    blobs = drop_faint(blobs, ink, params=p)
+    blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
+    found = [(b, "blob") for b in blobs]
+    merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
+    found += [(m, "merged") for m in merged]
+    pool = blobs + merged
+    for line in group_lines(pool, params=p):
+        height = line_height(line, params=p)
+        for blob in line:
+            if blob.height < p.min_split or blob.width > p.max_pieces * blob.height:
+                continue  # a rule or a dash: cutting it up would make a row of specks
+            pieces = split_touching(blob, height, params=p) if blob.width > 0.8 * height else [blob]
+            if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits, valley or not
+                pieces = split_touching(blob, blob.width / (p.force_split_width + 0.01), params=p)
+            if 1 < len(pieces) <= p.max_pieces:
+                found += [(piece, "split") for piece in pieces]
+    return found

@@ -1,0 +1,85 @@
+"""Reading by evidence (a model with the "not a digit" class): the cases the rules used to get wrong, drawn here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from detector.predict import digit_result
+from training.synthetic.printed import font_paths
+
+
+def test_digit_result_reports_ten_digits_and_their_share_of_certainty():
+    probs = np.array([0.01] * 9 + [0.3, 0.61], dtype=np.float32)  # a 9 at 30 %, "not a digit" at 61 %
+    result = digit_result(probs, (1, 2, 3, 4), line=1)
+    assert result.digit == 9 and result.confidence == pytest.approx(0.3)
+    assert len(result.probabilities) == 10 and result.to_dict()["box"] == [1, 2, 3, 4]
+    ten = probs[:10] / probs[:10].sum()  # a 10-class model
+    assert digit_result(ten, (0, 0, 1, 1)).confidence == pytest.approx(0.3 / 0.39)
+
+
+@pytest.fixture(scope="module")
+def reader(shipped_predictor):
+    if not shipped_predictor.config.knows_junk:
+        pytest.skip("the shipped model has no 'not a digit' class")
+    return shipped_predictor
+
+
+def font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_paths()[1]), size)  # DejaVu Sans Bold
+
+
+def noisy(img: Image.Image, seed: int = 0, sigma: float = 3.0) -> np.ndarray:
+    arr = np.asarray(img, dtype=np.float32)
+    return np.clip(arr + np.random.default_rng(seed).normal(0, sigma, arr.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_digit_touching_the_border_is_read(reader):
+    img = Image.new("L", (640, 640), 150)
+    draw = ImageDraw.Draw(img)
+    x0, _y0, x1, y1 = draw.textbbox((0, 0), "2", font=font(600))
+    draw.text((320 - (x0 + x1) // 2, 646 - y1), "2", font=font(600), fill=25)  # the 2's base runs into the edge
+    draw.ellipse((40, 40, 46, 46), fill=40)  # a dust speck
+    gray = noisy(img)
+    assert gray[-1].min() < 80  # the digit really touches the border
+    assert reader.read_array(gray).number == "2"
+
+
+def test_a_bordered_sign_on_a_pale_wall(reader):
+    img = Image.new("RGB", (900, 520), (225, 222, 215))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((250, 130, 650, 390), radius=24, fill=(30, 60, 150), outline=(250, 250, 250), width=12)
+    draw.text((320, 165), "42", font=font(170), fill=(250, 250, 250))
+    assert reader.read_array(noisy(img.rotate(3, fillcolor=(225, 222, 215)))).number == "42"
+
+
+def test_a_turned_photo_with_a_background_wedge(reader):
+    sheet = Image.new("L", (1200, 900), 200)
+    draw = ImageDraw.Draw(sheet)
+    draw.text((250, 330), "2024", font=font(220), fill=30)
+    shade = np.linspace(1.0, 0.75, 1200)[None, :]
+    turned = Image.fromarray((np.asarray(sheet, np.float32) * shade).astype(np.uint8)).rotate(
+        4, Image.BILINEAR, translate=(25, 10), fillcolor=20)  # fmt: skip
+    assert reader.read_array(noisy(turned)).number == "2024"
+
+
+def test_a_seven_whose_bar_is_a_straight_line(reader):
+    img = Image.new("L", (700, 400), 235)
+    draw = ImageDraw.Draw(img)
+    draw.line([(120, 100), (330, 100)], fill=20, width=12)  # a ruler-straight bar, longer than the digit is wide
+    draw.line([(326, 100), (200, 320)], fill=20, width=12)
+    draw.text((420, 95), "4", font=font(260), fill=20)
+    assert reader.read_array(noisy(img)).number == "74"
+
+
+def test_only_specks_and_frame_edges_read_nothing(reader):
+    img = Image.new("L", (800, 600), 190)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 30, 599), fill=60)  # a door frame at the left
+    draw.rectangle((250, 150, 560, 420), outline=40, width=10)  # an empty frame
+    rng = np.random.default_rng(1)
+    for x, y in rng.integers(40, 560, (12, 2)):
+        draw.ellipse((x, y, x + 5, y + 5), fill=50)
+    reading = reader.read_array(noisy(img))
+    assert reading.number == ""

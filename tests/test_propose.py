@@ -1,0 +1,75 @@
+"""Candidate proposal on pictures drawn in the test: liberal, both polarities, only specks and borders dropped."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from detector.segment.blobs import Blob
+from detector.segment.propose import is_border, propose
+
+
+def picture(draw_on, size: tuple[int, int] = (300, 200), paper: int = 230) -> np.ndarray:
+    img = Image.new("L", size, paper)
+    draw_on(ImageDraw.Draw(img))
+    return np.asarray(img, dtype=np.float32) / 255
+
+
+def boxes(candidates, dark: bool | None = None) -> list[tuple[int, int, int, int]]:
+    return [(c.blob.x0, c.blob.y0, c.blob.x1, c.blob.y1) for c in candidates if dark is None or c.dark_ink == dark]
+
+
+def test_a_digit_touching_the_border_is_still_proposed():
+    work = picture(lambda d: d.line([(150, 0), (150, 120)], fill=20, width=12))  # a 1 running off the top edge
+    found = boxes(propose(work), dark=True)
+    assert any(y0 == 0 and abs((x0 + x1) / 2 - 150) < 8 for x0, y0, x1, y1 in found)
+
+
+def test_a_page_edge_along_a_whole_side_is_not_proposed():
+    def draw(d):
+        d.rectangle([0, 0, 299, 14], fill=10)  # the table behind the page, along the top
+        d.ellipse([120, 60, 170, 140], outline=20, width=8)
+
+    found = boxes(propose(picture(draw)), dark=True)
+    assert not any(x1 - x0 > 250 for x0, y0, x1, y1 in found)
+    assert any(115 <= x0 <= 125 and 55 <= y0 <= 65 for x0, y0, x1, y1 in found)
+
+
+def test_both_polarities_are_proposed_the_likelier_first():
+    def draw(d):
+        d.rectangle([80, 40, 220, 160], fill=40)  # a dark sign on a pale wall ...
+        d.line([(150, 60), (150, 140)], fill=240, width=10)  # ... with a white 1
+
+    candidates = propose(picture(draw))
+    assert candidates[0].dark_ink is True  # the wall is pale: dark ink is likelier
+    light = boxes(candidates, dark=False)
+    assert any(abs((x0 + x1) / 2 - 150) < 8 and y1 - y0 > 60 for x0, y0, x1, y1 in light)
+
+
+def test_two_touching_digits_come_whole_and_split():
+    def draw(d):
+        d.ellipse([60, 50, 130, 150], outline=20, width=9)
+        d.ellipse([122, 50, 192, 150], outline=20, width=9)
+
+    candidates = propose(picture(draw))
+    sources = {c.source for c in candidates if c.dark_ink}
+    wide = [c for c in candidates if c.dark_ink and c.blob.width > 120]
+    assert wide and "split" in sources
+
+
+def test_specks_of_a_few_pixels_are_not_candidates():
+    work = picture(lambda d: [d.point((20 * k + 10, 100), fill=0) for k in range(10)])
+    assert propose(work) == [] or all(max(c.blob.height, c.blob.width) >= 6 for c in propose(work))
+
+
+def test_is_border_is_about_whole_sides_and_whole_crossings():
+    shape = (100, 200)
+    assert is_border(Blob(0, 0, 10, 200, np.ones((10, 200), bool)), shape)  # along the top
+    assert is_border(Blob(0, 90, 100, 96, np.ones((100, 6), bool)), shape)  # a door edge right across
+    assert not is_border(Blob(0, 90, 60, 96, np.ones((60, 6), bool)), shape)  # a 1 touching the top
+    wedge = np.arange(120)[None, :] >= 4 * (29 - np.arange(30))[:, None]  # a thin triangle along the bottom
+    assert is_border(Blob(70, 40, 100, 160, wedge), shape)
+    base = np.zeros((80, 60), bool)
+    base[-8:] = True  # a 2 whose base runs along the bottom edge stands up from it
+    base[:, -8:] = True
+    assert not is_border(Blob(20, 40, 100, 100, base), shape)

@@ -1,0 +1,86 @@
+"""Embossed and metallic digits: card numbers and raised metal numerals, small and low in contrast.
+
+Each picture is drawn deterministically from its index: 1-4 printed digits whose face is
+a metallic shade (gold, silver, white plastic) lit from one side, with a bright rim on
+the lit side and a shadow on the other, on a card or plate of another colour, often
+with a coloured band or a corner of another colour. Pictures are 64-200 px, like crops
+of a card reader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.synthetic.scenes import Scene, jpeg_roundtrip
+
+METALS = ((200, 170, 60), (210, 210, 215), (235, 235, 225), (180, 140, 90), (120, 120, 125))
+CARDS = ((30, 60, 140), (90, 60, 35), (180, 180, 185), (20, 20, 25), (150, 30, 30), (200, 200, 190))
+
+
+def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> np.ndarray:
+    """Return the digits' mask (h, w) 0..1, rendered in a font and filling most of the picture's width."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from training.synthetic.printed import font_paths
+
+    fonts = font_paths()
+    path = str(fonts[int(rng.integers(len(fonts)))])
+    size = 200
+    font = ImageFont.truetype(path, size)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    gap = int(size * rng.uniform(0.0, 0.25))
+    widths = [probe.textbbox((0, 0), c, font=font) for c in number]
+    total = sum(b[2] - b[0] for b in widths) + gap * (len(number) - 1)
+    tall = max(b[3] - b[1] for b in widths)
+    canvas = Image.new("L", (total + 20, tall + 20), 0)
+    draw = ImageDraw.Draw(canvas)
+    x = 10
+    for c, b in zip(number, widths, strict=True):
+        draw.text((x - b[0], 10 - b[1] + (tall - (b[3] - b[1]))), c, font=font, fill=255)
+        x += b[2] - b[0] + gap
+    scale = min(w * rng.uniform(0.6, 0.9) / canvas.width, h * rng.uniform(0.45, 0.8) / canvas.height)
+    small = canvas.resize((max(1, round(canvas.width * scale)), max(1, round(canvas.height * scale))), Image.LANCZOS)
+    out = Image.new("L", (w, h), 0)
+    left = int((w - small.width) / 2 + rng.uniform(-0.05, 0.05) * w)
+    top = int((h - small.height) / 2 + rng.uniform(-0.08, 0.08) * h)
+    out.paste(small, (max(0, left), max(0, top)))
+    return np.asarray(out, np.float32) / 255
+
+
+def _card(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
+    """Return the card (h, w, 3) 0..255: one colour, maybe a band or a corner of another."""
+    colour = np.array(CARDS[int(rng.integers(len(CARDS)))], np.float32)
+    card = np.broadcast_to(colour, (h, w, 3)).copy()
+    if rng.random() < 0.5:
+        other = np.array(CARDS[int(rng.integers(len(CARDS)))], np.float32)
+        yy, xx = np.mgrid[:h, :w]
+        if rng.random() < 0.5:  # a band across
+            y0 = int(rng.integers(0, h // 3))
+            card[(yy < y0) | (yy > h - int(rng.integers(0, h // 3)) - 1)] = other
+        else:  # a corner cut by a diagonal
+            card[xx + yy * rng.uniform(0.3, 1.5) > w * rng.uniform(0.7, 1.3)] = other
+    return card
+
+
+def make_embossed(index: int, seed: int = 0) -> Scene:
+    """Draw picture ``index``: raised metallic digits on a card; the same index and seed give the same picture."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng([seed, index, 14])
+    number = str(int(rng.integers(0, 10 ** int(rng.integers(1, 5)))))
+    h = int(rng.integers(64, 200))
+    w = int(h * rng.uniform(1.0, 3.0)) if len(number) > 1 else h
+    face = _face_mask(rng, number, w, h)
+    face = ndimage.gaussian_filter(face, max(0.5, h / 120))
+    angle = rng.uniform(0, 2 * np.pi)
+    dy, dx = np.gradient(face)
+    light = np.cos(angle) * dx + np.sin(angle) * dy  # the rim facing the light is bright, the other dark
+    light = light / max(1e-3, float(np.abs(light).max()))
+    metal = np.array(METALS[int(rng.integers(len(METALS)))], np.float32)
+    shade = 1.0 + 0.25 * np.sin(np.linspace(0, np.pi * rng.uniform(1, 3), h))[:, None]  # a metallic sheen
+    card = _card(rng, w, h)
+    pixels = card * (1 - face[..., None]) + (metal * shade[..., None]) * face[..., None]
+    pixels += (light * rng.uniform(60, 140))[..., None]
+    pixels = ndimage.gaussian_filter(pixels, (rng.uniform(0.3, 1.0), rng.uniform(0.3, 1.0), 0))
+    pixels += rng.normal(0, rng.uniform(1, 6), pixels.shape)
+    return Scene(jpeg_roundtrip(pixels, int(rng.integers(60, 95))), number)
