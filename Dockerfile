@@ -11,18 +11,21 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    MPLBACKEND=Agg \
-    MPLCONFIGDIR=/tmp/matplotlib \
     XDG_CACHE_HOME=/tmp/cache
 
 WORKDIR /app
 
 # The runtime set only, at its requirements.txt pins: the one place versions are written.
-# The packages' own test suites (about 100 MB) are not needed to run them.
+# Left out of the image, in the same layer: the packages' own test suites (about 100 MB),
+# onnxruntime's model-building tools (9 MB; running a model needs only its capi/), and
+# matplotlib with what only it needs (about 65 MB: it draws windows, and a container has
+# no display; the menu then saves and previews pictures instead).
 COPY requirements.txt ./
 RUN pip install -r requirements.txt \
  && site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
- && find "$site" -mindepth 2 -maxdepth 3 -type d -name tests -prune -exec rm -rf {} +
+ && find "$site" -mindepth 2 -maxdepth 3 -type d -name tests -prune -exec rm -rf {} + \
+ && rm -rf "$site"/onnxruntime/transformers "$site"/onnxruntime/tools "$site"/onnxruntime/quantization \
+ && pip uninstall -y -q matplotlib fonttools contourpy kiwisolver cycler pyparsing
 
 # The code and the model belong to root (read-only for the app user); the two mount
 # points are the app user's, so a named volume or an empty folder works as it is.

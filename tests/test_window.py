@@ -48,3 +48,14 @@ print(window.run_apart(killed).died)
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT)
     assert proc.stdout.strip() == "The window was closed from outside (X connection to :99 broken)"
+
+
+def test_no_window_without_matplotlib(monkeypatch):
+    """The Docker image leaves matplotlib out: a display variable alone must not promise a window."""
+    import importlib.util
+
+    monkeypatch.setattr(window.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    assert window.has_display() is False

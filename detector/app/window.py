@@ -19,8 +19,15 @@ NON_GUI_BACKENDS = ("agg", "pdf", "ps", "svg", "cairo", "template", "module://ma
 
 
 def has_display() -> bool:
-    """Return True when a window can be opened: a desktop session and a GUI backend for matplotlib."""
+    """Return True when a window can be opened: a desktop session, matplotlib, and a GUI backend for it.
+
+    The Docker image leaves matplotlib out (a container has no display): then this is False too.
+    """
+    import importlib.util
+
     if sys.platform not in ("darwin", "win32") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    if importlib.util.find_spec("matplotlib") is None:
         return False
     import matplotlib
     import matplotlib.pyplot  # resolves matplotlib's automatic backend choice

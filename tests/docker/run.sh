@@ -3,7 +3,7 @@
 #
 # 1. A Docker engine: docker.io (and debootstrap) installed when missing, dockerd started
 #    when it is not running.
-# 2. A base image built here: Debian bookworm by debootstrap (minbase + python3, venv, pip),
+# 2. A base image built here: Debian bookworm by debootstrap (minbase + python3 and venv, whose ensurepip brings pip),
 #    imported with `docker import`. What differs from python:3.11-slim is handled in this
 #    base, never in the user's Dockerfile: Debian's Python refuses global pip installs
 #    (PEP 668), so a venv comes first on PATH; and the host's package index (a local
@@ -47,7 +47,7 @@ if ! docker image inspect "$BASE_TAG" >/dev/null 2>&1; then
   rootfs="$WORK/rootfs"
   if [ ! -x "$rootfs/usr/bin/python3" ]; then
     say "debootstrap bookworm into $rootfs (a few minutes, once)"
-    debootstrap --variant=minbase --include=python3,python3-venv,python3-pip,python-is-python3,ca-certificates \
+    debootstrap --variant=minbase --include=python3,python3-venv,python-is-python3,ca-certificates \
       bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/debootstrap.log"
   fi
   say "docker import $BASE_TAG"
