@@ -54,3 +54,25 @@ def test_write_scenes_writes_images_and_labels(tmp_path, glyphs):
     assert [r["filename"] for r in rows] == [f"scene_{i:04d}.jpg" for i in range(4)]
     assert all((tmp_path / "scenes" / r["filename"]).is_file() for r in rows)
     assert rows[2]["number"] == make_scene(*glyphs, 2).number
+
+
+def test_each_digit_has_its_box_on_its_ink(glyphs):
+    """The boxes follow the digits through the scene's turn: the ink inside each box is dark, beside it light."""
+    scene = make_scene(*glyphs, 5)
+    gray = to_gray(scene.image)
+    assert len(scene.boxes) == len(scene.number)
+    for x0, y0, x1, y1 in scene.boxes:
+        assert gray[y0:y1, x0:x1].min() < gray.mean() - 0.2
+
+
+def test_turned_boxes_match_pil_rotate():
+    from training.synthetic.scenes import turn_boxes
+
+    dot = np.zeros((300, 400), np.uint8)
+    dot[50:54, 100:104] = 255
+    for degrees, shift in ((10, (0, 0)), (-7, (15, -9))):
+        turned = np.asarray(Image.fromarray(dot).rotate(degrees, Image.BILINEAR, translate=shift))
+        ys, xs = np.nonzero(turned > 100)
+        ((x0, y0, x1, y1),) = turn_boxes([(100, 50, 104, 54)], degrees, (400, 300), shift)
+        assert x0 <= xs.min() and xs.max() < x1 and y0 <= ys.min() and ys.max() < y1
+        assert x1 - x0 <= 7 and y1 - y0 <= 7

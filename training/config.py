@@ -34,6 +34,16 @@ class TrainConfig:
         default=0,
         metadata={"help": "not-a-digit crops for an 11th class (experimental: 16000 was tried); 0: digits only"},
     )
+    mined: int = field(
+        default=0,
+        metadata={
+            "help": "generated pictures of each kind whose proposed candidates are labelled and learned; 0: none"
+        },
+    )
+    init: Path | None = field(
+        default=None,
+        metadata={"help": "start from this checkpoint's weights and normalisation (fine-tuning); none: from scratch"},
+    )
     val_size: int = field(default=5000, metadata={"help": "MNIST training digits held out for validation"})
     mnist_limit: int | None = field(default=None, metadata={"help": "use only the first N MNIST training digits"})
     svhn_limit: int | None = field(default=None, metadata={"help": "use only the first N SVHN training crops"})
@@ -53,6 +63,7 @@ DRY_RUN = TrainConfig(
     batch_size=32,
     synth_count=200,
     negatives=24,
+    mined=2,
     val_size=100,
     mnist_limit=600,
     svhn_limit=200,

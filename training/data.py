@@ -86,6 +86,10 @@ def load_datasets(cfg: TrainConfig, validation_only: bool = False) -> Datasets:
         if not validation_only:
             trains.append(negatives_split(cfg.negatives, cfg.seed + 1, cfg))
         vals.append(negatives_split(max(cfg.negatives // 12, 20), cfg.seed + 1000, cfg))
+    if cfg.mined > 0:
+        if not validation_only:
+            trains.append(mined_split(cfg.mined, cfg.seed + 2000, cfg))
+        vals.append(mined_split(max(cfg.mined // 12, 1), cfg.seed + 3000, cfg))
     train = concat(*trains) if trains else Split(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64))
     return Datasets(train, concat(*vals), val_mnist)
 
@@ -171,6 +175,37 @@ def negatives_split(length: int, seed: int, cfg: TrainConfig) -> Split:
     labels = np.full(length, NOT_DIGIT, dtype=np.int64)
     _save(cached, images, labels)
     return Split(images, labels)
+
+
+def mined_split(pictures: int, seed: int, cfg: TrainConfig, workers: int = 2) -> Split:
+    """Return the candidates proposed on ``pictures`` generated pictures of each kind, labelled by their boxes (cached).
+
+    Digits and junk as the segmentation cuts them (:mod:`training.synthetic.mined`); the
+    handwriting is MNIST *training* digits and ``seed`` is never a benchmark's. The pictures
+    are shared between ``workers`` processes (about 0.2 s each).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from training.synthetic.mined import makers, mine
+
+    cached = cfg.cache_dir / f"mined_{pictures}_{seed}.npz"
+    if cached.exists():
+        with np.load(cached) as z:
+            return Split(z["images"], z["labels"])
+    digits, labels = raw_mnist(cfg.data_dir, cfg.cache_dir, train=True) if (cfg.data_dir / "MNIST").is_dir() else (
+        np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64))  # fmt: skip
+    counts = dict.fromkeys(makers(digits, labels, seed), 0)
+    shares = [(-(-pictures // workers) * k, min(pictures, -(-pictures // workers) * (k + 1))) for k in range(workers)]
+    jobs = [({name: stop - start for name in counts}, seed, digits, labels, start) for start, stop in shares]
+    if workers == 1 or pictures < 2 * workers:
+        parts = [mine(*job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(pool.map(mine, *zip(*jobs, strict=True)))
+    images = np.concatenate([p[0] for p in parts]).astype(np.float32)
+    found = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    _save(cached, images, found)
+    return Split(images, found)
 
 
 def svhn_split(data_dir: Path, split: str, limit: int | None = None) -> Split:

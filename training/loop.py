@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,13 +67,47 @@ def prepare(cfg: TrainConfig, train: Split) -> Learner:
     mean, std = round(float(train.images.mean()), 4), round(float(train.images.std()), 4)
     classes = DIGITS + 1 if (train.labels == NOT_DIGIT).any() else DIGITS  # "not a digit" when negatives are in
     config = ModelConfig(mean=mean, std=std, num_classes=classes)
-    model = DigitNet(config).to(device).to(memory_format=torch.channels_last)
+    if cfg.init is not None:
+        model, config = start_from(cfg.init, classes)
+    else:
+        model = DigitNet(config)
+    model = model.to(device).to(memory_format=torch.channels_last)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay), use_buffers=True)
     steps = cfg.max_batches or -(-len(train) // cfg.batch_size)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps)
     gen, rng = torch.Generator().manual_seed(cfg.seed), np.random.default_rng(cfg.seed)
     return Learner(model, ema, opt, sched, config, gen, rng, device, steps)
+
+
+def start_from(path: Path, classes: int) -> tuple[DigitNet, ModelConfig]:
+    """A trained checkpoint's network and config, its classifier grown to ``classes`` outputs when it has fewer.
+
+    The new outputs start at zero weight and a bias of -2, so the grown network at first
+    answers as the trained one did; its normalisation (mean, std) is kept, as the features
+    were learned with it.
+    """
+    import torch
+
+    from detector.checkpoint import load_checkpoint
+    from detector.model import DigitNet
+
+    trained, config, _meta = load_checkpoint(path)
+    if config.num_classes == classes:
+        return trained, replace(config, temperature=1.0)
+    grown = DigitNet(replace(config, num_classes=classes, temperature=1.0))
+    state = trained.state_dict()
+    head = [k for k in state if k.startswith("classifier.") and state[k].shape[0] == config.num_classes][-2:]
+    own = grown.state_dict()
+    for key, value in state.items():
+        if key in head:
+            own[key] = torch.cat([value, torch.zeros_like(own[key][config.num_classes :])])
+            if key.endswith("bias"):
+                own[key][config.num_classes :] = -2.0
+        else:
+            own[key] = value
+    grown.load_state_dict(own)
+    return grown, grown.config
 
 
 def _batches(n: int, batch_size: int, rng: np.random.Generator, limit: int | None):

@@ -138,8 +138,17 @@ def _shown(value) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser: one ``--flag`` per :class:`TrainConfig` field, its help and default from the field."""
-    parsers = {Path: Path, int: int, float: float, str: str, tuple[str, ...]: _datasets, int | None: _optional_int}
-    metavars = {Path: "DIR", int: "N", float: "X", str: "NAME", tuple[str, ...]: "LIST", int | None: "N"}
+    parsers = {Path: Path, int: int, float: float, str: str, tuple[str, ...]: _datasets, int | None: _optional_int,
+               Path | None: Path}  # fmt: skip
+    metavars = {
+        Path: "DIR",
+        int: "N",
+        float: "X",
+        str: "NAME",
+        tuple[str, ...]: "LIST",
+        int | None: "N",
+        Path | None: "FILE",
+    }
     p = argparse.ArgumentParser(
         prog="python -m training.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.synthetic.scenes import Scene, jpeg_roundtrip
+from training.synthetic.scenes import Box, Scene, jpeg_roundtrip
 
 METALS = ((200, 170, 60), (210, 210, 215), (235, 235, 225), (180, 140, 90), (120, 120, 125))
 CARDS = ((30, 60, 140), (90, 60, 35), (180, 180, 185), (20, 20, 25), (150, 30, 30), (200, 200, 190))
 
 
-def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> np.ndarray:
-    """Return the digits' mask (h, w) 0..1, rendered in a font and filling most of the picture's width."""
+def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> tuple[np.ndarray, list[Box]]:
+    """Return the digits' mask (h, w) 0..1 in a font, filling most of the picture's width, and each digit's box."""
     from PIL import Image, ImageDraw, ImageFont
 
     from training.synthetic.printed import font_paths
@@ -34,9 +34,11 @@ def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> np.ndar
     tall = max(b[3] - b[1] for b in widths)
     canvas = Image.new("L", (total + 20, tall + 20), 0)
     draw = ImageDraw.Draw(canvas)
-    x = 10
+    x, boxes = 10, []
     for c, b in zip(number, widths, strict=True):
-        draw.text((x - b[0], 10 - b[1] + (tall - (b[3] - b[1]))), c, font=font, fill=255)
+        y = 10 + (tall - (b[3] - b[1]))
+        draw.text((x - b[0], y - b[1]), c, font=font, fill=255)
+        boxes.append((x, y, x + b[2] - b[0], y + b[3] - b[1]))
         x += b[2] - b[0] + gap
     scale = min(w * rng.uniform(0.6, 0.9) / canvas.width, h * rng.uniform(0.45, 0.8) / canvas.height)
     small = canvas.resize((max(1, round(canvas.width * scale)), max(1, round(canvas.height * scale))), Image.LANCZOS)
@@ -44,7 +46,17 @@ def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> np.ndar
     left = int((w - small.width) / 2 + rng.uniform(-0.05, 0.05) * w)
     top = int((h - small.height) / 2 + rng.uniform(-0.08, 0.08) * h)
     out.paste(small, (max(0, left), max(0, top)))
-    return np.asarray(out, np.float32) / 255
+    left, top = max(0, left), max(0, top)
+    boxes = [
+        (
+            left + int(x0 * scale),
+            top + int(y0 * scale),
+            min(w, left + round(x1 * scale)),
+            min(h, top + round(y1 * scale)),
+        )
+        for x0, y0, x1, y1 in boxes
+    ]
+    return np.asarray(out, np.float32) / 255, boxes
 
 
 def _card(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
@@ -70,7 +82,7 @@ def make_embossed(index: int, seed: int = 0) -> Scene:
     number = str(int(rng.integers(0, 10 ** int(rng.integers(1, 5)))))
     h = int(rng.integers(64, 200))
     w = int(h * rng.uniform(1.0, 3.0)) if len(number) > 1 else h
-    face = _face_mask(rng, number, w, h)
+    face, boxes = _face_mask(rng, number, w, h)
     face = ndimage.gaussian_filter(face, max(0.5, h / 120))
     angle = rng.uniform(0, 2 * np.pi)
     dy, dx = np.gradient(face)
@@ -83,4 +95,4 @@ def make_embossed(index: int, seed: int = 0) -> Scene:
     pixels += (light * rng.uniform(60, 140))[..., None]
     pixels = ndimage.gaussian_filter(pixels, (rng.uniform(0.3, 1.0), rng.uniform(0.3, 1.0), 0))
     pixels += rng.normal(0, rng.uniform(1, 6), pixels.shape)
-    return Scene(jpeg_roundtrip(pixels, int(rng.integers(60, 95))), number)
+    return Scene(jpeg_roundtrip(pixels, int(rng.integers(60, 95))), number, tuple(boxes))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.synthetic.scenes import Scene, jpeg_roundtrip
-from training.synthetic.surfaces import paper, specks, turn_onto_table
+from training.synthetic.scenes import Scene, ink_bounds, jpeg_roundtrip
+from training.synthetic.surfaces import paper, specks, turn_with_boxes
 
 
 def glyph(rng: np.random.Generator, digits: np.ndarray, labels: np.ndarray, size: int) -> tuple[np.ndarray, str]:
@@ -70,7 +70,8 @@ def make_filled(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 
     level = rng.uniform(5, 90)
     photo = sheet * (1 - layer) + level * layer
     photo = specks(rng, photo, int(rng.integers(0, 8)), side * rng.uniform(0.002, 0.006), level)
-    return Scene(_finish(rng, photo, True), label)
+    box = ink_bounds(layer, 0, 0)
+    return Scene(_finish(rng, photo, True), label, (box,) if box else ())
 
 
 def make_turned(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0) -> Scene:
@@ -89,14 +90,16 @@ def make_turned(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 
     x = (w - step * (n - 1) - size) / 2 + rng.uniform(-0.1, 0.1) * w
     y = int((h - size) / 2 + rng.uniform(-0.15, 0.15) * h)
     layer = np.zeros((h, w), np.float32)
-    number = ""
+    number, boxes = "", []
     for i in range(n):
         ink, label = glyph(rng, digits, labels, size)
         x0, y0 = int(x + i * step), y + int(rng.integers(-size // 14, size // 14 + 1))
         x0, y0 = int(np.clip(x0, 0, w - size)), int(np.clip(y0, 0, h - size))
         layer[y0 : y0 + size, x0 : x0 + size] = np.maximum(layer[y0 : y0 + size, x0 : x0 + size], ink)
         number += label
+        boxes.append(ink_bounds(ink, x0, y0) or (x0, y0, x0 + size, y0 + size))
     level = rng.uniform(5, 100)
     photo = sheet * (1 - layer) + level * layer
     degrees = float(rng.choice([-1, 1]) * rng.uniform(2, 8))
-    return Scene(_finish(rng, turn_onto_table(rng, photo, degrees), True), number)
+    turned, boxes = turn_with_boxes(rng, photo, degrees, boxes)
+    return Scene(_finish(rng, turned, True), number, boxes)

@@ -20,12 +20,50 @@ INKS = ((20, 20, 25), (25, 40, 140), (60, 60, 70), (90, 90, 95))  # black, blue,
 PAPERS = ((235, 235, 232), (225, 215, 190), (200, 200, 200), (245, 240, 225))
 
 
+Box = tuple[int, int, int, int]  # (x0, y0, x1, y1) in the picture's pixels
+
+
 @dataclass(frozen=True)
 class Scene:
-    """One generated picture and the number written on it."""
+    """One generated picture, the number on it and where each of its digits is.
+
+    ``boxes`` (one per digit of ``number``, in order) lets training label what the
+    segmentation proposes: a candidate on a digit's box is that digit, one on none is junk.
+    """
 
     image: np.ndarray  # uint8 (H, W, 3) RGB, after JPEG compression
     number: str
+    boxes: tuple[Box, ...] = ()
+
+
+def ink_bounds(ink: np.ndarray, left: int, top: int, level: float = 0.25) -> Box | None:
+    """The box (x0, y0, x1, y1) of ``ink`` above ``level`` when pasted at (left, top); None when it has none."""
+    ys, xs = np.nonzero(ink > level)
+    if not len(xs):
+        return None
+    return left + int(xs.min()), top + int(ys.min()), left + int(xs.max()) + 1, top + int(ys.max()) + 1
+
+
+def turn_boxes(
+    boxes: list[Box], degrees: float, size: tuple[int, int], translate: tuple[int, int] = (0, 0)
+) -> tuple[Box, ...]:
+    """Where boxes go when their picture of ``size`` (w, h) is turned as PIL's ``rotate(degrees, translate=…)`` does.
+
+    Each box becomes the upright box around its turned corners, clipped to the picture.
+    """
+    w, h = size
+    cx, cy, t = w / 2, h / 2, np.radians(degrees)
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        xs = np.array([x0, x1, x1, x0], np.float64) - cx
+        ys = np.array([y0, y0, y1, y1], np.float64) - cy
+        tx = cx + xs * np.cos(t) + ys * np.sin(t) + translate[0]
+        ty = cy - xs * np.sin(t) + ys * np.cos(t) + translate[1]
+        out.append((
+            max(0, int(np.floor(tx.min()))), max(0, int(np.floor(ty.min()))),
+            min(w, int(np.ceil(tx.max()))), min(h, int(np.ceil(ty.max()))),
+        ))  # fmt: skip
+    return tuple(out)
 
 
 def _layout(rng: np.random.Generator, n: int, height: int) -> list[int]:
@@ -69,11 +107,14 @@ def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0
     w, h = xs[-1] + size + int(rng.integers(size // 2, size * 2)), size * int(rng.integers(2, 4))
     top = int(rng.integers(size // 4, h - size - size // 4 + 1))
     ink = np.zeros((h, w), dtype=np.float32)
+    boxes = []
     for x, k in zip(xs, picks, strict=True):
         glyph = np.asarray(Image.fromarray(digits[k]).resize((size, size), Image.BILINEAR), dtype=np.float32) / 255
         dy = int(rng.integers(-size // 12, size // 12 + 1))
         ink[top + dy : top + dy + size, x : x + size] = np.maximum(ink[top + dy : top + dy + size, x : x + size], glyph)
-    ink = np.asarray(Image.fromarray(ink).rotate(float(rng.uniform(-4, 4)), Image.BILINEAR), dtype=np.float32)
+        boxes.append(ink_bounds(glyph, x, top + dy) or (x, top + dy, x + size, top + dy + size))
+    degrees = float(rng.uniform(-4, 4))
+    ink = np.asarray(Image.fromarray(ink).rotate(degrees, Image.BILINEAR), dtype=np.float32)
     colour = np.array(INKS[int(rng.integers(len(INKS)))], dtype=np.float32)
     paper = _paper(rng, h, w)
     pixels = paper * (1 - ink[..., None]) + colour * ink[..., None]
@@ -82,7 +123,8 @@ def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0
         ImageFilter.GaussianBlur(rng.uniform(0, 1.2))
     )
     number = "".join(str(int(labels[k])) for k in picks)
-    return Scene(jpeg_roundtrip(np.asarray(img), int(rng.integers(40, 90))), number)
+    image = jpeg_roundtrip(np.asarray(img), int(rng.integers(40, 90)))
+    return Scene(image, number, turn_boxes(boxes, degrees, (w, h)))
 
 
 def jpeg_roundtrip(pixels: np.ndarray, quality: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.synthetic.scenes import Scene, jpeg_roundtrip
+from training.synthetic.scenes import Box, Scene, jpeg_roundtrip, turn_boxes
 
 
 def _colours(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -22,6 +22,26 @@ def _colours(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[int, ...]
     sign = tuple(int(v) for v in rng.integers(*sign_range, 3))
     ink = tuple(int(v) for v in rng.integers(*ink_range, 3))
     return wall, sign, ink
+
+
+def char_boxes(draw, origin: tuple[float, float], number: str, font) -> list[Box]:
+    """The ink box of each character of ``number`` drawn with ``draw.text(origin, number, font=font)``.
+
+    Each character is drawn alone where it falls in the number, and its box is where its ink
+    is (a font's advance box is wider than a narrow 1 and would not match what is seen).
+    """
+    from PIL import Image, ImageDraw
+
+    x, y = origin
+    out = []
+    for i, c in enumerate(number):
+        left = x + font.getlength(number[:i])
+        x0, y0, x1, y1 = (int(v) for v in draw.textbbox((left, y), c, font=font))
+        probe = Image.new("L", (x1 - x0 + 4, y1 - y0 + 4), 0)
+        ImageDraw.Draw(probe).text((left - x0 + 2, y - y0 + 2), c, font=font, fill=255)
+        bx = probe.point(lambda v: 255 if v > 64 else 0).getbbox() or (2, 2, x1 - x0 + 2, y1 - y0 + 2)
+        out.append((x0 - 2 + bx[0], y0 - 2 + bx[1], x0 - 2 + bx[2], y0 - 2 + bx[3]))
+    return out
 
 
 def make_sign(index: int, seed: int = 0) -> Scene:
@@ -45,10 +65,13 @@ def make_sign(index: int, seed: int = 0) -> Scene:
     box = [left - pad, top - pad, left + x1 - x0 + pad, top + y1 - y0 + pad]
     draw.rounded_rectangle(box, radius=pad // 2, fill=sign, outline=ink if border else None, width=border)
     draw.text((left - x0, top - y0), number, font=font, fill=ink)
-    img = img.rotate(float(rng.uniform(-5, 5)), resample=Image.BILINEAR, fillcolor=wall)
+    boxes = char_boxes(draw, (left - x0, top - y0), number, font)
+    degrees = float(rng.uniform(-5, 5))
+    img = img.rotate(degrees, resample=Image.BILINEAR, fillcolor=wall)
     img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.5))))
     pixels = np.asarray(img, dtype=np.float32) + rng.normal(0, rng.uniform(1, 6), (height, width, 3))
-    return Scene(jpeg_roundtrip(pixels, int(rng.integers(50, 90))), number)
+    image = jpeg_roundtrip(pixels, int(rng.integers(50, 90)))
+    return Scene(image, number, turn_boxes(boxes, degrees, (width, height)))
 
 
 def make_plate(index: int, seed: int = 0) -> Scene:
@@ -91,8 +114,11 @@ def make_plate(index: int, seed: int = 0) -> Scene:
         for cx, cy in ((box[0] + pad // 2, box[1] + pad // 2), (box[2] - pad // 2, box[3] - pad // 2)):
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=int(ink_grey * 0.5 + sign_grey * 0.5))
     draw.text((left - x0, top - y0), number, font=font, fill=int(ink_grey))
-    img = img.rotate(float(rng.uniform(-6, 6)), resample=Image.BILINEAR, fillcolor=int(np.median(surface)))
+    boxes = char_boxes(draw, (left - x0, top - y0), number, font)
+    degrees = float(rng.uniform(-6, 6))
+    img = img.rotate(degrees, resample=Image.BILINEAR, fillcolor=int(np.median(surface)))
     img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.5))))
     tint = rng.uniform(0.85, 1.15, 3)
     pixels = np.asarray(img, np.float32)[..., None] * tint + rng.normal(0, rng.uniform(1, 6), (height, width, 3))
-    return Scene(jpeg_roundtrip(pixels, int(rng.integers(50, 90))), number)
+    image = jpeg_roundtrip(pixels, int(rng.integers(50, 90)))
+    return Scene(image, number, turn_boxes(boxes, degrees, (width, height)))

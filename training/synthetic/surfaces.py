@@ -133,7 +133,16 @@ def turn_onto_table(rng: np.random.Generator, sheet: np.ndarray, degrees: float)
     The table is darker or lighter than the paper, with its own grain, and sometimes the
     edge of the table itself (a second, straight boundary) crosses a corner.
     """
+    return turn_with_boxes(rng, sheet, degrees, [])[0]
+
+
+def turn_with_boxes(
+    rng: np.random.Generator, sheet: np.ndarray, degrees: float, boxes: list[tuple[int, int, int, int]]
+) -> tuple[np.ndarray, tuple[tuple[int, int, int, int], ...]]:
+    """:func:`turn_onto_table`, also returning where ``boxes`` (x0, y0, x1, y1) on the sheet went."""
     from PIL import Image
+
+    from training.synthetic.scenes import turn_boxes
 
     h, w = sheet.shape
     table_level = float(np.clip(np.median(sheet) + rng.choice([-1, 1]) * rng.uniform(60, 180), 5, 250))
@@ -145,4 +154,5 @@ def turn_onto_table(rng: np.random.Generator, sheet: np.ndarray, degrees: float)
     shift = (int(rng.integers(-w // 30, w // 30 + 1)), int(rng.integers(-h // 30, h // 30 + 1)))
     turned = Image.fromarray(sheet.astype(np.float32), mode="F").rotate(degrees, Image.BILINEAR, translate=shift)
     inside = np.asarray(mask.rotate(degrees, Image.BILINEAR, translate=shift), np.float32) / 255
-    return np.asarray(turned, np.float32) * inside + table * (1 - inside)
+    photo = np.asarray(turned, np.float32) * inside + table * (1 - inside)
+    return photo, turn_boxes(boxes, degrees, (w, h), shift)
