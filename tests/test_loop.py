@@ -34,3 +34,18 @@ def test_growing_to_not_a_digit_answers_as_before_at_first(tiny_checkpoint):
     assert after.shape == (4, NOT_DIGIT + 1)
     assert torch.allclose(after[:, :NOT_DIGIT], before, atol=1e-5)
     assert torch.allclose(after[:, NOT_DIGIT], torch.full((4,), -2.0))
+
+
+def test_distillation_is_zero_when_the_model_answers_as_the_teacher_and_ignores_junk():
+    from training.loop import distillation
+
+    rng = np.random.default_rng(1)
+    taught = torch.from_numpy(rng.normal(size=(6, 10)).astype(np.float32))
+    junk = torch.full((6, 1), 3.0)
+    same = torch.cat([taught, junk], 1)  # the same digit logits, and a "not a digit" output
+    y = torch.tensor([0, 1, 2, NOT_DIGIT, NOT_DIGIT, 5])
+    assert distillation(same, taught, y).item() == pytest.approx(0.0, abs=1e-6)
+    other = torch.cat([taught.flip(1), junk], 1)
+    assert distillation(other, taught, y).item() > 0.1
+    only_junk = torch.full((6,), NOT_DIGIT)
+    assert distillation(other, taught, only_junk).item() == 0.0

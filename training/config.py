@@ -44,6 +44,11 @@ class TrainConfig:
         default=None,
         metadata={"help": "start from this checkpoint's weights and normalisation (fine-tuning); none: from scratch"},
     )
+    distill: Path | None = field(
+        default=None,
+        metadata={"help": "keep the digits' answers close to this checkpoint's (knowledge distillation); none: off"},
+    )
+    distill_weight: float = field(default=1.0, metadata={"help": "weight of the distillation loss"})
     val_size: int = field(default=5000, metadata={"help": "MNIST training digits held out for validation"})
     mnist_limit: int | None = field(default=None, metadata={"help": "use only the first N MNIST training digits"})
     svhn_limit: int | None = field(default=None, metadata={"help": "use only the first N SVHN training crops"})

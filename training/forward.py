@@ -41,5 +41,11 @@ def model_logits(model: nn.Module, config: ModelConfig, images: np.ndarray, batc
 
 
 def predict_prepared(model: nn.Module, config: ModelConfig, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Return predicted labels (N,) for prepared 28x28 inputs (N, 28, 28) in 0..1."""
-    return model_logits(model, config, images, batch_size).argmax(1)
+    """Return the likeliest digit (N,) of prepared 28x28 inputs (N, 28, 28) in 0..1.
+
+    Only the ten digits compete, as in what recognition reports (``detector.predict.digit_result``):
+    a model's "not a digit" share lowers a digit's confidence, never changes which digit is read.
+    """
+    from detector.config import DIGITS
+
+    return model_logits(model, config, images, batch_size)[:, :DIGITS].argmax(1)

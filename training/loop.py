@@ -43,6 +43,7 @@ class Learner:
     rng: np.random.Generator  # batch order
     device: str
     steps_per_epoch: int
+    teacher: DigitNet | None = None  # a trained network whose digit answers the model is kept close to
 
 
 def pick_device(name: str) -> str:
@@ -77,7 +78,12 @@ def prepare(cfg: TrainConfig, train: Split) -> Learner:
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps)
     gen, rng = torch.Generator().manual_seed(cfg.seed), np.random.default_rng(cfg.seed)
-    return Learner(model, ema, opt, sched, config, gen, rng, device, steps)
+    teacher = None
+    if cfg.distill is not None:
+        from detector.checkpoint import load_checkpoint
+
+        teacher = load_checkpoint(cfg.distill, device)[0].eval().requires_grad_(False)
+    return Learner(model, ema, opt, sched, config, gen, rng, device, steps, teacher)
 
 
 def start_from(path: Path, classes: int) -> tuple[DigitNet, ModelConfig]:
@@ -135,6 +141,10 @@ def train_one_epoch(
         y = torch.from_numpy(train.labels[idx]).to(device)
         logits = model(x)
         loss = F.cross_entropy(logits, y, label_smoothing=cfg.label_smoothing)
+        if learner.teacher is not None:
+            t = learner.teacher.config  # the teacher sees the batch normalised its own way
+            taught = learner.teacher((x * config.std + config.mean - t.mean) / t.std)
+            loss = loss + cfg.distill_weight * distillation(logits, taught, y)
         learner.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         learner.optimizer.step()
@@ -146,6 +156,28 @@ def train_one_epoch(
         if on_batch:
             on_batch(loss.item())
     return {"train_loss": total_loss / seen, "train_acc": correct / seen, "lr": learner.scheduler.get_last_lr()[0]}
+
+
+DISTILL_T = 2.0  # softmax temperature of distillation: the teacher's second choices carry its knowledge
+
+
+def distillation(logits: torch.Tensor, taught: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """KL divergence from the teacher's digit answers to the model's, on the samples that are digits.
+
+    Only the ten digits are compared (a teacher without "not a digit" has nothing to say
+    about junk), softened by ``DISTILL_T`` and scaled by its square (Hinton et al., 2015).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from detector.config import DIGITS
+
+    digits = y < DIGITS
+    if not digits.any():
+        return torch.zeros((), device=logits.device)
+    student = F.log_softmax(logits[digits, :DIGITS] / DISTILL_T, dim=1)
+    teacher = F.softmax(taught[digits, :DIGITS] / DISTILL_T, dim=1)
+    return F.kl_div(student, teacher, reduction="batchmean") * DISTILL_T**2
 
 
 def validate(model: torch.nn.Module, config: ModelConfig, split: Split, mnist_count: int = 0) -> dict:

@@ -15,7 +15,9 @@ digits of one number share their ink.
    shorter than the line's own digits (a frame side beside them, a speck) is dropped,
    and so are lines much smaller than the line holding the most evidence (fine print) or
    much taller (an edge standing apart, read as a 1).
-4. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
+4. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
+   (strokes: edges, frame sides) is dropped.
+5. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
    sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
    that show what the line is.
 
@@ -71,7 +73,8 @@ def choose(
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        readings.append(not_only_bars(_consistent_best(plausible(scored, params), params), params))
+        lines = _consistent_best(plausible(scored, params), params)
+        readings.append(not_only_bars(shown_lines(lines), params))
     return max(readings, key=evidence)
 
 
@@ -195,6 +198,17 @@ def consistent_lines(chosen: list[Scored], params: SegmentParams = DEFAULT) -> l
     main = max(kept, key=lambda line: evidence([line]))
     height = line_height(main)
     return [line for line in kept if params.small_line * height <= line_height(line) <= tall * height]
+
+
+def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
+    """Drop the lines of nothing but 1s when another line holds a digit that is not a 1.
+
+    A lone stroke is a 1 only where the writing around it says so: beside a number, a
+    separate line of strokes is far likelier an edge, a frame's side or a wedge than a
+    second number made of 1s.
+    """
+    shown = [line for line in lines if any(s.digit != 1 for s in line)]
+    return shown if shown else lines
 
 
 def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:

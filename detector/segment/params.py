@@ -68,8 +68,9 @@ class SegmentParams:
     max_per_mask: int = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
     min_split: int = 12  # blobs shorter than this are not cut into digits
     max_pieces: int = 6  # a blob is cut into at most this many digits
-    edge_run: float = 0.25  # ink lying along this fraction of one side of the picture ...
+    edge_run: float = 0.1  # ink lying along this fraction of one side of the picture ...
     edge_flat: float = 0.3  # ... and reaching into it less than this fraction of that run is the picture's edge
+    edge_margin: int = 3  # ink this close to a side of the picture touches it
 
     # choose: the reading by evidence (detector.segment.choose)
     keep: float = 0.5  # a candidate less sure than this of any digit is not read

@@ -45,18 +45,22 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
     That is ink running right across the picture (a door's edge, a table's edge, cut by the
     photo at both ends), or lying flat along a long stretch of one side (a wedge of
     background where the photo is turned): it runs along a quarter of the side or more and
-    reaches into the picture less than half as far. A digit that touches the edge, even
-    with its base, stands up from it.
+    reaches into the picture less than a third as far. A digit that touches the edge, even
+    with its base, stands up from it. Ink within ``edge_margin`` px of a side touches it: blur
+    and the lighting correction leave a thin gap between a wedge and the picture's edge.
     """
     h, w = shape
-    if (blob.y0 == 0 and blob.y1 == h) or (blob.x0 == 0 and blob.x1 == w):
+    m = params.edge_margin
+    top, bottom, left, right = blob.y0 <= m, blob.y1 >= h - m, blob.x0 <= m, blob.x1 >= w - m
+    if (top and bottom) or (left and right):
         return True
-    m = blob.mask
+    mask = blob.mask
+    near = m + 1  # rows or columns of the mask within the margin of the picture's side
     sides = (  # (pixels along the edge, side length, reach into the picture)
-        (m[0].sum() if blob.y0 == 0 else 0, w, blob.height),
-        (m[-1].sum() if blob.y1 == h else 0, w, blob.height),
-        (m[:, 0].sum() if blob.x0 == 0 else 0, h, blob.width),
-        (m[:, -1].sum() if blob.x1 == w else 0, h, blob.width),
+        (mask[: max(1, near - blob.y0)].any(axis=0).sum() if top else 0, w, blob.height),
+        (mask[max(0, h - near - blob.y0) :].any(axis=0).sum() if bottom else 0, w, blob.height),
+        (mask[:, : max(1, near - blob.x0)].any(axis=1).sum() if left else 0, h, blob.width),
+        (mask[:, max(0, w - near - blob.x0) :].any(axis=1).sum() if right else 0, h, blob.width),
     )
     return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
 
