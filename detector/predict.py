@@ -107,7 +107,7 @@ class Predictor:
         probs = self.probabilities(proposals.inputs)
         return tuple(
             digit_result(s.probs, _scale_box(proposals.boxes[s.index], scale), k)
-            for k, line in enumerate(choose(proposals.blobs, probs, proposals.dark_ink))
+            for k, line in enumerate(choose(proposals.blobs, probs, proposals.dark_ink, shape=proposals.shape))
             for s in line
         )
 

@@ -119,12 +119,14 @@ class Proposals:
         dark_ink: The polarity each was read in.
         inputs: float32 (N, 28, 28) the candidates as the network's inputs.
         boxes: (x, y, w, h) of each candidate in the pixels of the given array.
+        shape: (height, width) of the working copy the blobs are in.
     """
 
     blobs: list[Blob]
     dark_ink: list[bool]
     inputs: np.ndarray
     boxes: list[tuple[int, int, int, int]]
+    shape: tuple[int, int] = (0, 0)
 
 
 def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
@@ -154,7 +156,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
         boxes.append(_box(candidate.blob, scale, gray.shape))
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, dark, stacked, boxes)
+    return Proposals(blobs, dark, stacked, boxes, work.shape)
 
 
 def _find(

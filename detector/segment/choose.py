@@ -17,7 +17,9 @@ digits of one number share their ink.
    much taller (an edge standing apart, read as a 1).
 4. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
-5. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
+5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge
+   or less than ``lone_sure`` sure is dropped.
+6. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
    sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
    that show what the line is.
 
@@ -57,7 +59,12 @@ class Scored:
 
 
 def choose(
-    blobs: list[Blob], probs: np.ndarray, dark_ink: list[bool] | None = None, *, params: SegmentParams = DEFAULT
+    blobs: list[Blob],
+    probs: np.ndarray,
+    dark_ink: list[bool] | None = None,
+    *,
+    shape: tuple[int, int] | None = None,
+    params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
 
@@ -65,6 +72,7 @@ def choose(
         blobs: The candidates' blobs (working pixels), in any order.
         probs: (len(blobs), classes) class probabilities from the network.
         dark_ink: The polarity each candidate was read in (None: all one polarity).
+        shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
@@ -73,8 +81,8 @@ def choose(
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        lines = _consistent_best(plausible(scored, params), params)
-        readings.append(not_only_bars(shown_lines(lines), params))
+        lines = fill_gaps(_consistent_best(plausible(scored, params), params), scored, params)
+        readings.append(not_only_bars(lone_strokes(shown_lines(lines), shape, params), params))
     return max(readings, key=evidence)
 
 
@@ -200,6 +208,44 @@ def consistent_lines(chosen: list[Scored], params: SegmentParams = DEFAULT) -> l
     return [line for line in kept if params.small_line * height <= line_height(line) <= tall * height]
 
 
+def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) -> bool:
+    """True when a candidate has the height, top and bottom of a line's digits and stands in or beside it."""
+    height = float(np.median([t.blob.height for t in line]))
+    top = float(np.median([t.blob.y0 for t in line]))
+    bottom = float(np.median([t.blob.y1 for t in line]))
+    slack = params.line_fit * height
+    left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
+    b = s.blob
+    return (
+        abs(b.height - height) <= slack
+        and abs(b.y0 - top) <= slack
+        and abs(b.y1 - bottom) <= slack
+        and left <= b.x0
+        and b.x1 <= right
+    )
+
+
+def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """Add to a line of two or more digits the candidates that fit it exactly, though less sure than ``keep``.
+
+    A digit the network is torn about (a 4 or a 7?) is still a digit where it stands in a
+    line of digits of its height, on their baseline: the line is the evidence. It needs
+    ``gap_keep`` for some digit and must not overlap anything chosen.
+    """
+    chosen = [s for line in lines for s in line]
+    out = []
+    for line in lines:
+        line = list(line)
+        if len(line) >= 2:
+            unsure = [s for s in pool if params.gap_keep <= s.weight < params.keep and fits_line(s, line, params)]
+            for s in sorted(unsure, key=lambda s: -s.weight):
+                if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
+                    line.append(s)
+                    chosen.append(s)
+        out.append(sorted(line, key=lambda s: s.blob.x0))
+    return out
+
+
 def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
     """Drop the lines of nothing but 1s when another line holds a digit that is not a 1.
 
@@ -209,6 +255,27 @@ def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
     """
     shown = [line for line in lines if any(s.digit != 1 for s in line)]
     return shown if shown else lines
+
+
+def lone_strokes(
+    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
+    """In a reading of nothing but 1s, keep only the strokes that stand clear of the picture's edge and are sure.
+
+    Without other digits to show the scale and the writing, a stroke is a 1 only when it is
+    the clear subject of the picture: one that touches the picture's edge is the edge of
+    something (a door, a frame, a table) and one the network doubts at all is a mark.
+    """
+    if any(s.digit != 1 for line in lines for s in line):
+        return lines
+    m = params.edge_margin
+
+    def clear(s: Scored) -> bool:
+        b = s.blob
+        inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
+        return inside and s.weight >= params.lone_sure
+
+    return [kept for line in lines if (kept := [s for s in line if clear(s)])]
 
 
 def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
