@@ -102,3 +102,31 @@ def test_a_digit_that_lost_to_a_too_tall_blob_comes_back():
     big = box(0, 0, 60, 100)  # a 6 fused with the corner of a sign's frame, sure of a 6 but too tall
     six, six2, three = box(20, 30, 30, 50), box(70, 30, 30, 50), box(110, 30, 30, 50)
     assert read([big, six, six2, three], [sure(6, 0.97), sure(6), sure(6), sure(3)]) == "663"
+
+
+def test_a_line_of_strokes_beside_a_number_is_an_edge():
+    number = [box(100, 30, 24, 40), box(130, 30, 24, 40)]
+    edge = [box(10, 150, 6, 40)]
+    assert read(number + edge, [sure(4), sure(2), sure(1)]) == "42"
+    ones = [box(100, 150, 8, 40), box(120, 150, 8, 40)]
+    assert read(ones, [sure(1), sure(1)]) == "11"  # alone, strokes are 1s
+
+
+def test_a_torn_digit_that_fits_the_line_is_read():
+    four, unsure, two = box(0, 30, 24, 40), box(30, 31, 24, 39), box(60, 30, 24, 40)
+    torn = sure(4, 0.4)
+    torn[7] = 0.38  # a 4 or a 7?
+    assert read([four, unsure, two], [sure(4), torn, sure(2)]) == "442"
+    low = box(30, 60, 24, 20)  # as unsure, but not of the line's height and baseline
+    assert read([four, low, two], [sure(4), torn, sure(2)]) == "42"
+
+
+def test_a_lone_stroke_at_the_picture_edge_or_in_doubt_is_no_one():
+    def lone(blob: Blob, p: float) -> str:
+        return " ".join(
+            "".join(str(s.digit) for s in line) for line in choose([blob], sure(1, p)[None], shape=(200, 300))
+        )
+
+    assert lone(box(140, 50, 10, 80), 0.99) == "1"
+    assert lone(box(0, 50, 10, 80), 0.99) == ""  # touches the left edge
+    assert lone(box(140, 50, 10, 80), 0.9) == ""  # the network has doubts

@@ -73,3 +73,24 @@ def test_is_border_is_about_whole_sides_and_whole_crossings():
     base[-8:] = True  # a 2 whose base runs along the bottom edge stands up from it
     base[:, -8:] = True
     assert not is_border(Blob(20, 40, 100, 100, base), shape)
+
+
+def test_ink_a_few_pixels_short_of_the_edge_still_touches_it():
+    shape = (100, 200)
+    assert is_border(Blob(2, 90, 98, 96, np.ones((96, 6), bool)), shape)  # a door edge, blurred off both ends
+    sliver = np.ones((40, 6), bool)  # a wedge's thin edge, 2 px in from the left, a fifth of the side long
+    assert is_border(Blob(30, 2, 70, 8, sliver), shape)
+    assert not is_border(Blob(30, 8, 70, 14, sliver), shape)  # the same stroke well inside is a 1
+
+
+def test_faint_grain_of_empty_paper_is_not_proposed_but_pencil_is():
+    rng = np.random.default_rng(0)
+    paper = np.clip(0.8 + rng.normal(0, 0.02, (200, 300)), 0, 1).astype(np.float32)
+    grain = paper.copy()
+    grain[80:120, 60:75] -= 0.08  # a blotch 10 % darker than the paper
+    pencil = paper.copy()
+    pencil[80:120, 200:206] -= 0.3  # a pencil 1, a third darker
+    pencil[80:86, 190:206] -= 0.3
+    found = [c.blob for c in propose(np.clip(grain + pencil - paper, 0, 1))]
+    assert any(b.x0 >= 185 and b.y0 >= 75 for b in found)
+    assert not any(b.x1 <= 80 and b.y0 >= 75 and b.y1 <= 125 for b in found)

@@ -65,6 +65,11 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
     return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
 
 
+def strength(blob: Blob, ink: np.ndarray) -> float:
+    """How strongly a blob stands out from its paper: the 90th percentile of its ink (0 paper .. 1 full contrast)."""
+    return float(np.percentile(ink[blob.y0 : blob.y1, blob.x0 : blob.x1][blob.mask], 90))
+
+
 def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
     """Return the candidates of a working copy, both polarities, the likelier one first.
 
@@ -97,10 +102,12 @@ def _hypotheses(mask: np.ndarray, ink: np.ndarray, p: SegmentParams) -> list[tup
     """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two.
 
     Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
-    old rule ``drop_faint``, kept as a proposal filter because the network reads a faint band as a 1.
+    old rule ``drop_faint``, kept as a proposal filter because the network reads a faint band as a 1;
+    so are blobs weaker than ``min_strength`` in absolute terms: the grain and mottling of
+    empty paper or plaster, which the lighting correction lifts to the level of ink.
     """
     blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape, params=p)]
-    blobs = drop_faint(blobs, ink, params=p)
+    blobs = [b for b in drop_faint(blobs, ink, params=p) if strength(b, ink) >= p.min_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     found = [(b, "blob") for b in blobs]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
