@@ -13,7 +13,15 @@ import numpy as np
 
 from detector.config import ModelConfig
 from detector.errors import InputError
-from detector.preprocess import DEFAULT_CONFIG, dark_on_light, fit_to_canvas, prepare_digit, resize, ring
+from detector.preprocess import (
+    DEFAULT_CONFIG,
+    dark_on_light,
+    fit_to_canvas,
+    is_mnist_format,
+    prepare_digit,
+    resize,
+    ring,
+)
 
 
 def prepare_batch(images: np.ndarray, config: ModelConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -44,9 +52,14 @@ def prepare_batch(images: np.ndarray, config: ModelConfig | None = None) -> tupl
             if prepared is not None:
                 out[i], found[i] = prepared[0], True
         return out, found
-    ink = _ink_stack(_gray_stack(images), config)
+    gray = _gray_stack(images)
+    ink = _ink_stack(gray, config)
     boxes, found = _box_stack(ink)
-    _fit_stack(out, ink, boxes, found, config)
+    bright = np.where(dark_on_light(gray)[:, None, None], 1.0 - gray, gray)
+    as_is = found & is_mnist_format(bright, config)  # already MNIST inputs: as they are
+    if as_is.any():
+        out[as_is] = bright[as_is]
+    _fit_stack(out, ink, boxes, found & ~as_is, config)
     return out, found
 
 

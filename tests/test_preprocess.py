@@ -176,3 +176,35 @@ def test_contrast_floor_and_ink_margin_come_from_the_config():
     textured[2, 2] = 0.95  # paper texture: 5 % of the paper-to-ink range
     assert digit_ink(textured)[2, 2] == 0  # dropped by the default 15 % margin
     assert digit_ink(textured, replace(ModelConfig(), ink_margin=0.0))[2, 2] == pytest.approx(0.05)
+
+
+def _mnist_like(shift: int = 0) -> np.ndarray:
+    """A bright ring 20 px tall on black, centred in 28 x 28 (shifted right by ``shift``), soft-edged as MNIST."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (28, 28), 0)
+    ImageDraw.Draw(img).ellipse((8 + shift, 4, 19 + shift, 23), outline=255, width=3)
+    return np.asarray(img, np.float32) / 255
+
+
+def test_an_input_already_in_mnist_format_goes_in_as_it_is():
+    from detector.preprocess import is_mnist_format
+
+    digit = _mnist_like()
+    assert is_mnist_format(digit)
+    prepared, _box = prepare_digit(digit)
+    assert np.array_equal(prepared, digit)
+    inverted, _box = prepare_digit(1.0 - digit)  # black on white: the same input
+    assert np.allclose(inverted, digit, atol=1e-6)
+
+
+def test_an_off_centre_or_grey_backed_digit_is_prepared_as_usual():
+    from detector.preprocess import is_mnist_format
+
+    off = _mnist_like(shift=5)
+    grey = np.clip(_mnist_like() + 0.2, 0, 1)
+    assert not is_mnist_format(off) and not is_mnist_format(grey)
+    assert is_mnist_format(np.stack([_mnist_like(), off])).tolist() == [True, False]
+    prepared, _box = prepare_digit(off)
+    assert not np.array_equal(prepared, off)
+    assert abs(float((prepared.sum(axis=0) * np.arange(28)).sum() / prepared.sum()) - 14) <= 1  # re-centred
