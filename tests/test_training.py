@@ -80,6 +80,21 @@ def test_missing_svhn_is_one_line_not_a_traceback(tmp_path, capsys):
     assert "SVHN requested" in out and "Traceback" not in out and not (tmp_path / "out").exists()
 
 
+def test_a_missing_checkpoint_to_start_from_is_one_line(tmp_path, capsys):
+    args = ["--dry-run", "--init", str(tmp_path / "none.pt"), "--out-dir", str(tmp_path / "out")]
+    assert main(args) == 1
+    out = capsys.readouterr().out.strip()
+    assert "none.pt" in out and "Traceback" not in out and not (tmp_path / "out" / "number_detector.pt").exists()
+
+
+def test_dry_run_from_a_checkpoint_grows_not_a_digit_and_distils(tiny_checkpoint, tmp_path):
+    out = tmp_path / "out"
+    args = ["--dry-run", "--init", str(tiny_checkpoint), "--distill", str(tiny_checkpoint), "--out-dir", str(out)]
+    assert main(args) == 0
+    _model, config, _meta = load_checkpoint(out / "number_detector.pt")
+    assert config.knows_junk  # the dry run's negatives and mined candidates are in
+
+
 def imports_of(path: Path) -> set[str]:
     """The training modules ``path`` imports, at the top or inside functions."""
     found = set()
