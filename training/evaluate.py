@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detector.config import DIGITS
 from detector.paths import DEFAULT_CHECKPOINT, OUTPUTS_DIR
 from detector.preprocess_batch import prepare_batch
 from training.config import CACHE_DIR, DATA_DIR
@@ -68,7 +69,7 @@ def evaluate_raw(
     return {
         "accuracy": float((pred == labels).mean()) if len(labels) else 0.0,
         "inverted_accuracy": float((inv == labels).mean()) if len(labels) else 0.0,
-        "confusion": confusion_matrix(labels, pred, config.num_classes).tolist(),
+        "confusion": confusion_matrix(labels, pred, DIGITS).tolist(),  # only digits are read: 10 x 10
     }
 
 
