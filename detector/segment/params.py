@@ -79,7 +79,8 @@ class SegmentParams:
     keep: float = 0.5  # a candidate less sure than this of any digit is not read
     gap_keep: float = 0.3  # ... unless it fits a line of digits exactly (height, top, bottom) and is this sure
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
-    lone_sure: float = 0.98  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge)
+    lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
+    # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
