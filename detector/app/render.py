@@ -22,9 +22,10 @@ def explain_panel(menu_dir: Path) -> Panel:
     """Return the "how it works" panel, naming the folder the menu reads."""
     text = Text()
     text.append("Number Detector reads handwritten or printed digits and numbers.\n\n", style="bold")
-    text.append("How: each picture is turned to gray, the ink is found and split into digits, every digit is ")
-    text.append("scaled to 28x28 like the MNIST data set and a small neural network (a CNN) names it 0-9 ")
-    text.append(f"with a confidence. Below {LOW_CONFIDENCE:.0%} the answer is flagged as unsure.\n\n")
+    text.append("How: each picture is turned to gray and every piece of ink that might be a digit, light or dark, ")
+    text.append("is scaled to 28x28 like the MNIST data set; a small neural network (a CNN) names each 0-9 or ")
+    text.append("'not a digit' (a speck, an edge, a letter), and the digits that line up best are the number. ")
+    text.append(f"Each comes with a confidence; below {LOW_CONFIDENCE:.0%} it is flagged as unsure.\n\n")
     text.append("Folder: ", style="bold")
     text.append(f"{menu_dir.resolve()}\n", style="cyan")
     text.append("Reads: ", style="bold")
