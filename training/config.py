@@ -32,7 +32,7 @@ class TrainConfig:
     synth_count: int = field(default=24000, metadata={"help": "synthetic printed digits to train on"})
     negatives: int = field(
         default=0,
-        metadata={"help": "not-a-digit crops for an 11th class (the shipped model was tuned with 10000); 0: digits only"},
+        metadata={"help": "not-a-digit crops for an 11th class (the shipped model: 10000); 0: digits only"},
     )
     mined: int = field(
         default=0,
