@@ -213,11 +213,16 @@ def split_touching(blob: Blob, line_height: float, *, params: SegmentParams = DE
     return [piece for part in parts if part is not None for piece in split_touching(part, line_height, params=params)]
 
 
+def strength(blob: Blob, ink: np.ndarray) -> float:
+    """How strongly a blob stands out from its paper: the 90th percentile of its ink (0 paper .. 1 full contrast)."""
+    return float(np.percentile(ink[blob.y0 : blob.y1, blob.x0 : blob.x1][blob.mask], 90))
+
+
 def drop_faint(blobs: list[Blob], ink: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Blob]:
     """Drop blobs much fainter than the strongest one (shadows, page edges, erased marks).
 
-    A blob whose 90th-percentile ink is below ``params.faint`` of the strongest blob's is faint.
+    A blob whose :func:`strength` is below ``params.faint`` of the strongest blob's is faint.
     """
-    strength = [float(np.percentile(ink[b.y0 : b.y1, b.x0 : b.x1][b.mask], 90)) for b in blobs]
-    top = max(strength, default=0.0)
-    return [b for b, s in zip(blobs, strength, strict=True) if s >= params.faint * top]
+    strengths = [strength(b, ink) for b in blobs]
+    top = max(strengths, default=0.0)
+    return [b for b, s in zip(blobs, strengths, strict=True) if s >= params.faint * top]

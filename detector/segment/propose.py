@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.preprocess import dark_on_light
-from detector.segment.blobs import Blob, components, drop_faint, merge_fragments, split_touching
+from detector.segment.blobs import Blob, components, drop_faint, merge_fragments, split_touching, strength
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.params import DEFAULT, SegmentParams
@@ -43,8 +43,8 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
     """True for ink that belongs to the picture's edge, not inside it.
 
     That is ink running right across the picture (a door's edge, a table's edge, cut by the
-    photo at both ends), or lying flat along a long stretch of one side (a wedge of
-    background where the photo is turned): it runs along a quarter of the side or more and
+    photo at both ends), or lying flat along a stretch of one side (a wedge of background
+    where the photo is turned): it runs along a tenth of the side or more (``edge_run``) and
     reaches into the picture less than a third as far. A digit that touches the edge, even
     with its base, stands up from it. Ink within ``edge_margin`` px of a side touches it: blur
     and the lighting correction leave a thin gap between a wedge and the picture's edge.
@@ -63,11 +63,6 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
         (mask[:, max(0, w - near - blob.x0) :].any(axis=1).sum() if right else 0, h, blob.width),
     )
     return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
-
-
-def strength(blob: Blob, ink: np.ndarray) -> float:
-    """How strongly a blob stands out from its paper: the 90th percentile of its ink (0 paper .. 1 full contrast)."""
-    return float(np.percentile(ink[blob.y0 : blob.y1, blob.x0 : blob.x1][blob.mask], 90))
 
 
 def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
