@@ -36,17 +36,34 @@ class Blob:
         return (self.y0 + self.y1) / 2
 
 
-def components(mask: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Blob]:
+@dataclass(frozen=True)
+class Labelled:
+    """A mask's 8-connected components, labelled once for every step that needs them (:func:`label`)."""
+
+    labels: np.ndarray  # int (H, W): 0 background, k the k-th component
+    objects: list[tuple[slice, slice]]  # the box of component k at index k - 1
+
+
+def label(mask: np.ndarray) -> Labelled:
+    """Label a mask's 8-connected components (``ndimage.label``) and find their boxes."""
+    labels, _n = ndimage.label(mask, structure=np.ones((3, 3)))
+    return Labelled(labels, ndimage.find_objects(labels))
+
+
+def components(mask: np.ndarray, *, params: SegmentParams = DEFAULT, labelled: Labelled | None = None) -> list[Blob]:
     """Return the 8-connected components of ``mask`` larger than a speck (``params.min_side``, ``min_area``).
+
+    ``labelled`` is the mask's :func:`label` when a caller has it already (it is made otherwise).
 
     Example:
         >>> mask = np.zeros((20, 20), bool); mask[2:12, 3:6] = True; mask[15, 15] = True
         >>> [(b.y0, b.x0, b.y1, b.x1) for b in components(mask)]
         [(2, 3, 12, 6)]
     """
-    labels, _n = ndimage.label(mask, structure=np.ones((3, 3)))
+    labelled = labelled or label(mask)
+    labels = labelled.labels
     blobs = []
-    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+    for k, sl in enumerate(labelled.objects, start=1):
         ys, xs = sl
         piece = labels[sl] == k
         if max(ys.stop - ys.start, xs.stop - xs.start) >= params.min_side and piece.sum() >= params.min_area:

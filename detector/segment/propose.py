@@ -15,7 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.preprocess import dark_on_light
-from detector.segment.blobs import Blob, components, drop_faint, merge_fragments, split_touching, strength
+from detector.segment.blobs import (
+    Blob,
+    Labelled,
+    components,
+    drop_faint,
+    label,
+    merge_fragments,
+    split_touching,
+    strength,
+)
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.params import DEFAULT, SegmentParams
@@ -78,8 +87,9 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         ink = page_ink(work, dark, params=params)
         mask = ink_mask(ink, params=params)
         seen: set[tuple[int, int, int, int]] = set()
-        for variant in _binarisations(mask, params):
-            for blob, source in _hypotheses(variant, ink, params):
+        labelled = label(mask)  # shared by the rule finder and the mask's own components
+        for variant in _binarisations(mask, params, labelled):
+            for blob, source in _hypotheses(variant, ink, params, labelled if variant is mask else None):
                 key = (blob.y0, blob.x0, blob.y1, blob.x1)
                 if key not in seen:
                     seen.add(key)
@@ -87,13 +97,15 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
     return out
 
 
-def _binarisations(mask: np.ndarray, params: SegmentParams) -> list[np.ndarray]:
+def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) -> list[np.ndarray]:
     """The mask, and the mask with long horizontal rules cut out (when that changes it)."""
-    cleaned = remove_rules(mask, params=params)
+    cleaned = remove_rules(mask, params=params, labelled=labelled)
     return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
 
 
-def _hypotheses(mask: np.ndarray, ink: np.ndarray, p: SegmentParams) -> list[tuple[Blob, str]]:
+def _hypotheses(
+    mask: np.ndarray, ink: np.ndarray, p: SegmentParams, labelled: Labelled | None = None
+) -> list[tuple[Blob, str]]:
     """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two.
 
     Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
@@ -101,7 +113,7 @@ def _hypotheses(mask: np.ndarray, ink: np.ndarray, p: SegmentParams) -> list[tup
     so are blobs weaker than ``min_strength`` in absolute terms: the grain and mottling of
     empty paper or plaster, which the lighting correction lifts to the level of ink.
     """
-    blobs = [b for b in components(mask, params=p) if not is_border(b, mask.shape, params=p)]
+    blobs = [b for b in components(mask, params=p, labelled=labelled) if not is_border(b, mask.shape, params=p)]
     blobs = [b for b in drop_faint(blobs, ink, params=p) if strength(b, ink) >= p.min_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     found = [(b, "blob") for b in blobs]

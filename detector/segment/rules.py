@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from detector.segment.blobs import Labelled, label
 from detector.segment.params import DEFAULT, SegmentParams
 
 
@@ -35,18 +36,19 @@ def long_runs(mask: np.ndarray, length: int) -> np.ndarray:
     return (np.cumsum(paint)[:-1] > 0).reshape(h, w + 1)[:, :w]
 
 
-def remove_rules(mask: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray:
+def remove_rules(mask: np.ndarray, *, params: SegmentParams = DEFAULT, labelled: Labelled | None = None) -> np.ndarray:
     """Return ``mask`` without horizontal rules; digits crossing a rule keep their strokes.
 
     Uses ``params.min_rule``, ``max_bridge`` and (through the rule test) ``thin_rule``,
-    ``rule_over_digit`` and ``min_ink``.
+    ``rule_over_digit`` and ``min_ink``. ``labelled`` is the mask's components when the
+    caller has them already (:func:`detector.segment.blobs.label`).
     """
     runs = long_runs(mask, max(params.min_rule, mask.shape[1] // 5))
     if not runs.any():
         return mask
     pieces, _n = ndimage.label(runs, structure=np.ones((3, 3)))
-    whole, _m = ndimage.label(mask, structure=np.ones((3, 3)))
-    spans = ndimage.find_objects(whole)
+    labelled = labelled or label(mask)
+    whole, spans = labelled.labels, labelled.objects
     rest = mask & ~runs
     rules, thickness = np.zeros_like(mask), 0
     for k, sl in enumerate(ndimage.find_objects(pieces), start=1):
