@@ -270,3 +270,18 @@ def test_segment_params_are_passed_down_to_every_step():
     assert any(c.box[3] > 110 for c in framed)  # frames no longer dropped: the sign's border is read
     both = list(find_digits_both_ways(picture, params=replace(SegmentParams(), min_page_contrast=0.99)))
     assert both == [[], []]  # nothing stands out that much from its paper
+
+
+def test_components_and_rules_take_one_labelling_of_the_mask():
+    from detector.segment.blobs import components, label
+    from detector.segment.rules import remove_rules
+
+    mask = np.zeros((60, 200), bool)
+    mask[10:50, 20:26] = True  # a 1 ...
+    mask[30:33, 0:200] = True  # ... crossed by a ruled line
+    mask[10:50, 120:150] = True
+    labelled = label(mask)
+    assert [(b.y0, b.x0, b.y1, b.x1) for b in components(mask, labelled=labelled)] == [
+        (b.y0, b.x0, b.y1, b.x1) for b in components(mask)
+    ]
+    assert np.array_equal(remove_rules(mask, labelled=labelled), remove_rules(mask))
