@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from detector.config import NOT_DIGIT
-from training.synthetic.mined import label_candidate, makers, mine
+from training.synthetic import generators
+from training.synthetic.mined import label_candidate, mine
 from training.synthetic.scenes import Scene
 
 # "37": a 3 at x 100-160 and a 7 at x 170-230, both y 50-150 (x0, y0, x1, y1)
@@ -44,7 +45,7 @@ def fake_digits() -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_every_generator_is_there_and_knows_its_digits_boxes():
-    make = makers(*fake_digits(), seed=5)
+    make = generators(*fake_digits(), seed=5)
     assert set(make) == {"scenes", "signs", "plates", "filled", "turned", "embossed", "blank"}
     for name, draw in make.items():
         scene = draw(0)

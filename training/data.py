@@ -132,9 +132,8 @@ def mnist_split(data_dir: Path, cache_dir: Path, train: bool, limit: int | None 
     """Return MNIST train or test, preprocessed like inference input (cached)."""
     name = f"mnist_{'train' if train else 'test'}{'' if limit is None else f'_{limit}'}.npz"
     cached = cache_dir / name
-    if cached.exists():
-        with np.load(cached) as z:
-            return Split(z["images"], z["labels"])
+    if (split := _load(cached)) is not None:
+        return split
     images, labels = raw_mnist(data_dir, cache_dir, train)
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
@@ -148,9 +147,8 @@ def synth_split(length: int, seed: int, cache_dir: Path) -> Split:
     from training.synthetic.printed import SynthDigits  # torch: kept off the import of this module (train --help)
 
     cached = cache_dir / f"synth_{length}_{seed}.npz"
-    if cached.exists():
-        with np.load(cached) as z:
-            return Split(z["images"], z["labels"])
+    if (split := _load(cached)) is not None:
+        return split
     images, labels = SynthDigits(length, seed).materialize()
     _save(cached, images, labels)
     return Split(images, labels)
@@ -166,11 +164,9 @@ def negatives_split(length: int, seed: int, cfg: TrainConfig) -> Split:
     from training.synthetic.negatives import make_negatives
 
     cached = cfg.cache_dir / f"negatives_{length}_{seed}.npz"
-    if cached.exists():
-        with np.load(cached) as z:
-            return Split(z["images"], z["labels"])
-    digits, _labels = raw_mnist(cfg.data_dir, cfg.cache_dir, train=True) if (cfg.data_dir / "MNIST").is_dir() else (
-        np.zeros((1, 28, 28), np.uint8), None)  # fmt: skip
+    if (split := _load(cached)) is not None:
+        return split
+    digits, _labels = _training_digits(cfg)
     images = make_negatives(length, seed + 100, digits)
     labels = np.full(length, NOT_DIGIT, dtype=np.int64)
     _save(cached, images, labels)
@@ -186,17 +182,17 @@ def mined_split(pictures: int, seed: int, cfg: TrainConfig, workers: int = 2) ->
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from training.synthetic.mined import makers, mine
+    from training.synthetic import generators
+    from training.synthetic.mined import mine
 
     cached = cfg.cache_dir / f"mined_{pictures}_{seed}.npz"
-    if cached.exists():
-        with np.load(cached) as z:
-            return Split(z["images"], z["labels"])
-    digits, labels = raw_mnist(cfg.data_dir, cfg.cache_dir, train=True) if (cfg.data_dir / "MNIST").is_dir() else (
-        np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64))  # fmt: skip
-    counts = dict.fromkeys(makers(digits, labels, seed), 0)
-    shares = [(-(-pictures // workers) * k, min(pictures, -(-pictures // workers) * (k + 1))) for k in range(workers)]
-    jobs = [({name: stop - start for name in counts}, seed, digits, labels, start) for start, stop in shares]
+    if (split := _load(cached)) is not None:
+        return split
+    digits, labels = _training_digits(cfg)
+    names = list(generators(digits, labels, seed))
+    step = -(-pictures // workers)  # pictures per worker, rounded up
+    shares = [(k * step, min(pictures, (k + 1) * step)) for k in range(workers)]
+    jobs = [(dict.fromkeys(names, stop - start), seed, digits, labels, start) for start, stop in shares]
     if workers == 1 or pictures < 2 * workers:
         parts = [mine(*job) for job in jobs]
     else:
@@ -234,6 +230,21 @@ def svhn_available(data_dir: Path) -> bool:
 def concat(*splits: Split) -> Split:
     """Join splits into one."""
     return Split(np.concatenate([s.images for s in splits]), np.concatenate([s.labels for s in splits]))
+
+
+def _training_digits(cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST *training* digits and labels for generated training data; one blank stand-in without MNIST (dry runs)."""
+    if (cfg.data_dir / "MNIST").is_dir():
+        return raw_mnist(cfg.data_dir, cfg.cache_dir, train=True)
+    return np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64)
+
+
+def _load(path: Path) -> Split | None:
+    """The split cached at ``path`` by :func:`_save`, or None when there is none."""
+    if not path.exists():
+        return None
+    with np.load(path) as z:
+        return Split(z["images"], z["labels"])
 
 
 def _save(path: Path, images: np.ndarray, labels: np.ndarray) -> None:

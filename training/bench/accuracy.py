@@ -224,14 +224,13 @@ def _test_digits(args: argparse.Namespace):
 
 def _generator(name: str, args: argparse.Namespace):
     """Return index -> Scene for one of the GENERATED sets at ``args.seed``."""
-    from training.synthetic import blank, embossed, photos, signs
+    import numpy as np
 
-    if name in ("filled", "turned"):
-        digits, labels = _test_digits(args)
-        make = photos.make_filled if name == "filled" else photos.make_turned
-        return lambda i: make(digits, labels, i, args.seed)
-    make = {"plates": signs.make_plate, "embossed": embossed.make_embossed, "blank": blank.make_blank}[name]
-    return lambda i: make(i, args.seed)
+    from training.synthetic import generators
+
+    handwritten = name in ("filled", "turned")  # only these need MNIST test digits
+    digits, labels = _test_digits(args) if handwritten else (np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64))
+    return generators(digits, labels, args.seed)[name]
 
 
 if __name__ == "__main__":

@@ -19,11 +19,10 @@ benchmark uses, with MNIST *training* digits for the handwriting.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from detector.config import NOT_DIGIT
+from training.synthetic import generators
 from training.synthetic.scenes import Box, Scene
 
 DIGIT_IOU = 0.6  # a candidate this close to one digit's box is that digit
@@ -80,39 +79,20 @@ def mine_scene(scene: Scene, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     return proposals.inputs[keep], np.array([labels[i] for i in keep], np.int64)
 
 
-def makers(digits: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, Callable[[int], Scene]]:
-    """Every generator, by name, drawing picture ``i`` at ``seed`` (handwriting from ``digits``/``labels``)."""
-    from training.synthetic.blank import make_blank
-    from training.synthetic.embossed import make_embossed
-    from training.synthetic.photos import make_filled, make_turned
-    from training.synthetic.scenes import make_scene
-    from training.synthetic.signs import make_plate, make_sign
-
-    return {
-        "scenes": lambda i: make_scene(digits, labels, i, seed),
-        "signs": lambda i: make_sign(i, seed),
-        "plates": lambda i: make_plate(i, seed),
-        "filled": lambda i: make_filled(digits, labels, i, seed),
-        "turned": lambda i: make_turned(digits, labels, i, seed),
-        "embossed": lambda i: make_embossed(i, seed),
-        "blank": lambda i: make_blank(i, seed),
-    }
-
-
 def mine(
     counts: dict[str, int], seed: int, digits: np.ndarray, labels: np.ndarray, start: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (inputs, labels) mined from ``counts[name]`` pictures of each generator, pictures ``start`` on.
 
     Args:
-        counts: Pictures per generator name (see :func:`makers`).
+        counts: Pictures per generator name (see :func:`training.synthetic.generators`).
         seed: The generators' seed; use one no benchmark uses.
         digits: uint8 (N, 28, 28) MNIST training digits, for the handwriting.
         labels: (N,) their labels.
         start: The first picture index (so that two workers can share a seed).
     """
     rng = np.random.default_rng([seed, start, 97])
-    make = makers(digits, labels, seed)
+    make = generators(digits, labels, seed)
     inputs, out = [np.zeros((0, 28, 28), np.float32)], [np.zeros(0, np.int64)]
     for name, count in counts.items():
         for i in range(start, start + count):
