@@ -55,3 +55,17 @@ def test_upscaled_copy_keeps_aspect_and_labels(tmp_path):
         w, h = img.size
     assert abs(w * h - 500_000) < 2_000 and abs(w / h - 2.0) < 0.01
     assert sorted(p.name for p in src.iterdir()) == ["labels.csv", "t_8.png", "w_7.png"]  # source untouched
+
+
+def test_misses_are_saved_annotated_with_a_list_and_nothing_is_replaced(tmp_path):
+    rows = [("a_210.png", "210"), ("b_219.png", "210"), ("d_5.png", "57")]
+    out = tmp_path / "misses"
+    out.mkdir()
+    (out / "misses.csv").write_text("mine\n")
+    run(labelled_folder(tmp_path / "set", rows), ReadsFromName(), misses=out)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["b_219-annotated.png", "d_5-annotated.png", "misses-001.csv", "misses.csv"]
+    assert (out / "misses.csv").read_text() == "mine\n"
+    assert (out / "misses-001.csv").read_text().splitlines() == ["file,label,read", "b_219.png,210,219", "d_5.png,57,5"]
+    with Image.open(out / "d_5-annotated.png") as img:
+        assert img.width >= 60 and img.mode == "RGB"

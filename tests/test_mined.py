@@ -36,6 +36,41 @@ def test_in_a_digit_free_picture_everything_but_bars_is_junk():
     assert label_candidate((10, 10, 10, 100), EMPTY) is None
 
 
+def test_a_stroke_cut_from_a_larger_blob_or_a_solid_block_is_junk_off_the_digits():
+    assert label_candidate((260, 10, 12, 150), TWO, cut=True) == NOT_DIGIT  # a frame's side split from its ring
+    assert label_candidate((10, 10, 10, 100), EMPTY, cut=True) == NOT_DIGIT
+    assert label_candidate((102, 52, 56, 96), TWO, cut=True) == 3  # on a digit it is still that digit
+
+
+class Judge:
+    """A stand-in model that takes every candidate for a sure 4."""
+
+    def probabilities(self, inputs: np.ndarray) -> np.ndarray:
+        probs = np.zeros((len(inputs), NOT_DIGIT + 1), np.float32)
+        probs[:, 4] = 0.9
+        probs[:, NOT_DIGIT] = 0.1
+        return probs
+
+
+def specks_picture() -> Scene:
+    """A digit-free picture of 30 separate dark squares on white paper: 30 junk candidates."""
+    img = np.full((400, 600, 3), 255, np.uint8)
+    for k in range(30):
+        y, x = 40 + (k // 6) * 70, 40 + (k % 6) * 90
+        img[y : y + 30, x : x + 30] = 0
+    return Scene(img, "")
+
+
+def test_a_judge_keeps_the_junk_it_takes_for_digits_besides_the_random_junk():
+    from training.synthetic.mined import MOST_HARD, MOST_NEGATIVES, mine_scene
+
+    scene = specks_picture()
+    _, plain = mine_scene(scene, np.random.default_rng(0))
+    _, judged = mine_scene(scene, np.random.default_rng(0), Judge())
+    assert (plain == NOT_DIGIT).all() and len(plain) == MOST_NEGATIVES
+    assert (judged == NOT_DIGIT).all() and len(judged) == MOST_HARD + MOST_NEGATIVES
+
+
 def fake_digits() -> tuple[np.ndarray, np.ndarray]:
     """Ten bright square rings labelled 0-9: generators only paste them."""
     d = np.zeros((10, 28, 28), np.uint8)

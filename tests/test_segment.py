@@ -71,6 +71,21 @@ def test_touching_digits_are_split():
     assert all(c.box[2] < 0.9 * c.box[3] for c in crops)
 
 
+def test_proposals_say_which_candidates_were_cut_from_a_larger_blob():
+    from detector.segment import propose_digits
+
+    img, draw = page()
+    zero(draw, 100, 50, 100)
+    zero(draw, 172, 50, 100)
+    draw.line([(156, 125), (176, 125)], fill=30, width=5)  # one blob of two zeros
+    proposals = propose_digits(gray(img))
+    assert len(proposals.sources) == len(proposals.blobs) == len(proposals.inputs)
+    cut = [b for b, s in zip(proposals.blobs, proposals.sources, strict=True) if s == "split"]
+    whole = [b for b, s in zip(proposals.blobs, proposals.sources, strict=True) if s == "blob"]
+    assert cut and whole
+    assert all(any(w.x0 <= c.x0 and c.x1 <= w.x1 and w.width > c.width for w in whole) for c in cut)
+
+
 def test_broken_five_is_one_digit():
     img, draw = page()
     five(draw, 150, 40, 110, gap=12)

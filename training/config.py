@@ -40,6 +40,10 @@ class TrainConfig:
             "help": "generated pictures of each kind whose proposed candidates are labelled and learned; 0: none"
         },
     )
+    judge: Path | None = field(
+        default=None,
+        metadata={"help": "an .onnx model whose mistakes on the mined junk are kept as hard negatives; none: off"},
+    )
     init: Path | None = field(
         default=None,
         metadata={"help": "start from this checkpoint's weights and normalisation (fine-tuning); none: from scratch"},

@@ -7,6 +7,7 @@ the one MNIST reader: training, evaluation, the benchmarks and the tests all go 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from detector.files import write_atomic
 from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
 from training.config import TrainConfig
+
+MINED_VERSION = 2  # the labelling of mined candidates; a change makes new caches
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +188,16 @@ def mined_split(pictures: int, seed: int, cfg: TrainConfig, workers: int = 2) ->
     from training.synthetic import generators
     from training.synthetic.mined import mine
 
-    cached = cfg.cache_dir / f"mined_{pictures}_{seed}.npz"
+    judge = cfg.judge
+    tag = "" if judge is None else "_" + hashlib.sha256(Path(judge).read_bytes()).hexdigest()[:10]
+    cached = cfg.cache_dir / f"mined{MINED_VERSION}_{pictures}_{seed}{tag}.npz"
     if (split := _load(cached)) is not None:
         return split
     digits, labels = _training_digits(cfg)
     names = list(generators(digits, labels, seed))
     step = -(-pictures // workers)  # pictures per worker, rounded up
     shares = [(k * step, min(pictures, (k + 1) * step)) for k in range(workers)]
-    jobs = [(dict.fromkeys(names, stop - start), seed, digits, labels, start) for start, stop in shares]
+    jobs = [(dict.fromkeys(names, stop - start), seed, digits, labels, start, judge) for start, stop in shares]
     if workers == 1 or pictures < 2 * workers:
         parts = [mine(*job) for job in jobs]
     else:

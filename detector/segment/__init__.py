@@ -13,7 +13,7 @@ passed down from :func:`find_digits`, so a bench can sweep one without patching 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage
@@ -120,6 +120,7 @@ class Proposals:
         inputs: float32 (N, 28, 28) the candidates as the network's inputs.
         boxes: (x, y, w, h) of each candidate in the pixels of the given array.
         shape: (height, width) of the working copy the blobs are in.
+        sources: How each was made: "blob", "merged" or "split" (cut from a larger blob).
     """
 
     blobs: list[Blob]
@@ -127,6 +128,7 @@ class Proposals:
     inputs: np.ndarray
     boxes: list[tuple[int, int, int, int]]
     shape: tuple[int, int] = (0, 0)
+    sources: list[str] = field(default_factory=list)
 
 
 def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
@@ -144,7 +146,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    blobs, dark, inputs, boxes = [], [], [], []
+    blobs, dark, inputs, boxes, sources = [], [], [], [], []
     for candidate in propose(work, params=params):
         crop = cut_digit(candidate.ink, candidate.blob, params)
         box = ink_box(crop)
@@ -155,8 +157,9 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         dark.append(candidate.dark_ink)
         inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
         boxes.append(_box(candidate.blob, scale, gray.shape))
+        sources.append(candidate.source)
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, dark, stacked, boxes, work.shape)
+    return Proposals(blobs, dark, stacked, boxes, work.shape, sources)
 
 
 def _find(

@@ -9,13 +9,16 @@
     python -m training.bench.accuracy --embossed 200     # raised metallic digits on cards
     python -m training.bench.accuracy --blank 300        # digit-free pictures: should answer ""
     python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
+    python -m training.bench.accuracy --turned 200 --seed 8 --misses outputs/misses   # annotated misses
 
 FOLDER holds pictures and ``labels.csv`` (filename,number; extra columns are ignored).
 Per-digit accuracy compares digits position by position when the number read has as
 many digits as the label; a reading of another length counts all the label's digits
 as wrong (so a dropped or extra digit is never half-credited by a lucky alignment).
 Pictures labelled "" (no digits) also count how often any digit was reported at 90 % or
-more: a confident answer where there is nothing to read.
+more: a confident answer where there is nothing to read. ``--misses DIR`` saves each
+picture read wrong with its boxes, digits and confidences drawn, and ``misses.csv``
+(file, label, read) beside them; nothing already in DIR is replaced.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detector.annotate import save_annotated
+from detector.files import csv_bytes, save_new
 from detector.paths import DEFAULT_MODEL
 from training.config import CACHE_DIR, DATA_DIR
 
@@ -75,10 +80,11 @@ def digits_right(label: str, read: str) -> int:
     return sum(x == y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else 0
 
 
-def run(folder: Path, predictor) -> BenchResult:
+def run(folder: Path, predictor, misses: Path | None = None) -> BenchResult:
     """Read every labelled picture in ``folder`` (timing includes decoding the file).
 
     The first picture is read once untimed, so imports and warm-up are not counted.
+    ``misses``: a folder where each picture read wrong is saved annotated, with ``misses.csv``.
     """
     result = BenchResult()
     rows = read_labels(folder)
@@ -97,6 +103,10 @@ def run(folder: Path, predictor) -> BenchResult:
             result.blank_sure += any(d.confidence >= SURE_JUNK for d in reading.digits)
         if reading.number != label:
             result.misses.append((name, label, reading.error or reading.number))
+            if misses is not None:
+                save_annotated(reading, misses)
+    if misses is not None and result.misses:
+        save_new(misses, "misses", ".csv", csv_bytes(("file", "label", "read"), result.misses))
     return result
 
 
@@ -161,6 +171,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"generate N {what} and read them")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated pictures")
     parser.add_argument("--upscale", type=float, default=0, metavar="MP", help="enlarge each picture to MP first")
+    parser.add_argument("--misses", type=Path, metavar="DIR", help="save the pictures read wrong, annotated, in DIR")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     args = parser.parse_args(argv)
@@ -184,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         predictor = Predictor.load(args.model)
         with tempfile.TemporaryDirectory() as tmp:
             folder, title = _pictures(args, Path(tmp))
-            console.print(render(run(folder, predictor), title))
+            console.print(render(run(folder, predictor, args.misses), title))
     except (DataError, DetectorError) as err:
         console.print(f"[red]{err}[/]")
         return 1

@@ -11,13 +11,20 @@ candidates: cut, evened and fitted as inference cuts them. Each generated pictur
   frame corner, a wedge, a screw, a brick's edge);
 * left out otherwise (in between: neither answer would be fair to teach).
 
-Tall narrow candidates off the digits are never negatives: a frame's side or a door
-edge in a crop is a 1 to anyone, so only the line it stands in can tell
-(:mod:`detector.segment.choose`). Pictures come from every generator at seeds no
+Tall narrow candidates off the digits are negatives only when they were cut from a larger
+blob (a frame's side split from its ring, with the stubs of its top and bottom) or are solid
+blocks (a sign's body in the wrong polarity): a plain stroke in a crop is a 1 to anyone, so
+only the line it stands in can tell (:mod:`detector.segment.choose`).
+
+With a *judge* (a trained model), every junk candidate it takes for a digit is kept
+(hard negatives, up to ``MOST_HARD`` a picture) besides the random ones: those are the
+mistakes the next model must unlearn. Pictures come from every generator at seeds no
 benchmark uses, with MNIST *training* digits for the handwriting.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +38,9 @@ PART_INSIDE = 0.8  # a candidate this much inside one digit's box ...
 PART_COVER = 0.55  # ... that covers no more than this of it is a part of that digit
 PAIR_COVER = 0.5  # a candidate covering this much of two digits' boxes holds a pair
 MOST_NEGATIVES = 8  # per picture, picked at random, so that a wall of specks does not flood the set
+MOST_HARD = 16  # per picture, junk the judge takes for a digit, kept besides the random ones
+HARD = 0.5  # the judge takes a candidate for a digit when it is this sure of one
+SOLID = 0.9  # a stroke filling this much of its box is a block, not a pen's or a font's 1
 
 
 def _areas(box: tuple[int, int, int, int], digits: tuple[Box, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,18 +54,23 @@ def _areas(box: tuple[int, int, int, int], digits: tuple[Box, ...]) -> tuple[np.
     return out[0], out[1], out[2]
 
 
-def label_candidate(box: tuple[int, int, int, int], scene: Scene) -> int | None:
-    """The label to teach for a candidate's box (x, y, w, h): its digit, ``NOT_DIGIT``, or None (left out)."""
+def label_candidate(box: tuple[int, int, int, int], scene: Scene, cut: bool = False) -> int | None:
+    """The label to teach for a candidate's box (x, y, w, h): its digit, ``NOT_DIGIT``, or None (left out).
+
+    ``cut``: the candidate was cut from a larger blob, or is a solid block; then a tall
+    narrow one off the digits is junk too.
+    """
     _x, _y, w, h = box
+    stroke = h > 2.5 * w and not cut  # might be a 1 to anyone
     if not scene.boxes:
-        return None if h > 2.5 * w else NOT_DIGIT  # a digit-free picture: all junk, bar the bars
+        return None if stroke else NOT_DIGIT  # a digit-free picture: all junk, bar the strokes
     iou, cover, inside = _areas(box, scene.boxes)
     k = int(iou.argmax())
     if (cover >= PAIR_COVER).sum() >= 2:
         return NOT_DIGIT
     if iou[k] >= DIGIT_IOU:
         return int(scene.number[k])
-    if h > 2.5 * w:
+    if stroke:
         return None
     part = (inside >= PART_INSIDE) & (cover <= PART_COVER)
     if part.any() or iou.max() < OFF_IOU:
@@ -63,16 +78,27 @@ def label_candidate(box: tuple[int, int, int, int], scene: Scene) -> int | None:
     return None
 
 
-def mine_scene(scene: Scene, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Return (inputs (N, 28, 28), labels (N,)) of the labelled candidates of one picture."""
+def mine_scene(scene: Scene, rng: np.random.Generator, judge=None) -> tuple[np.ndarray, np.ndarray]:
+    """Return (inputs (N, 28, 28), labels (N,)) of the labelled candidates of one picture.
+
+    ``judge``: a :class:`detector.predict.Predictor` whose mistaken digits are kept as hard negatives; None: none.
+    """
     from detector.preprocess import to_gray
     from detector.segment import propose_digits
 
     proposals = propose_digits(to_gray(scene.image))
-    labels = [label_candidate(box, scene) for box in proposals.boxes]
+    labels = [
+        label_candidate(box, scene, source == "split" or blob.mask.mean() >= SOLID)
+        for box, source, blob in zip(proposals.boxes, proposals.sources, proposals.blobs, strict=True)
+    ]
     digits = [i for i, label in enumerate(labels) if label is not None and label != NOT_DIGIT]
     junk = [i for i, label in enumerate(labels) if label == NOT_DIGIT]
-    junk = [junk[int(i)] for i in rng.permutation(len(junk))[:MOST_NEGATIVES]]
+    hard: list[int] = []
+    if judge is not None and junk:
+        sure = judge.probabilities(proposals.inputs[junk])[:, :NOT_DIGIT].max(axis=1)
+        hard = [junk[int(i)] for i in np.argsort(-sure)[:MOST_HARD] if sure[i] >= HARD]
+        junk = [i for i in junk if i not in hard]
+    junk = hard + [junk[int(i)] for i in rng.permutation(len(junk))[:MOST_NEGATIVES]]
     keep = sorted(digits + junk)
     if not keep:
         return np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64)
@@ -80,7 +106,12 @@ def mine_scene(scene: Scene, rng: np.random.Generator) -> tuple[np.ndarray, np.n
 
 
 def mine(
-    counts: dict[str, int], seed: int, digits: np.ndarray, labels: np.ndarray, start: int = 0
+    counts: dict[str, int],
+    seed: int,
+    digits: np.ndarray,
+    labels: np.ndarray,
+    start: int = 0,
+    judge: Path | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (inputs, labels) mined from ``counts[name]`` pictures of each generator, pictures ``start`` on.
 
@@ -90,13 +121,17 @@ def mine(
         digits: uint8 (N, 28, 28) MNIST training digits, for the handwriting.
         labels: (N,) their labels.
         start: The first picture index (so that two workers can share a seed).
+        judge: An ONNX model whose mistaken digits are kept as hard negatives; None: random junk only.
     """
+    from detector.predict import Predictor
+
     rng = np.random.default_rng([seed, start, 97])
     make = generators(digits, labels, seed)
+    model = Predictor.load(judge) if judge is not None else None
     inputs, out = [np.zeros((0, 28, 28), np.float32)], [np.zeros(0, np.int64)]
     for name, count in counts.items():
         for i in range(start, start + count):
-            x, y = mine_scene(make[name](i), rng)
+            x, y = mine_scene(make[name](i), rng, model)
             inputs.append(x)
             out.append(y)
     return np.concatenate(inputs).astype(np.float32), np.concatenate(out)
