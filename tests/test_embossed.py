@@ -17,3 +17,14 @@ def test_embossed_cards_are_small_deterministic_numbers():
 def test_the_digits_stand_out_from_the_card():
     card = make_embossed(1).image.astype(np.float32)
     assert float(card.std()) > 15
+
+
+def test_cards_come_in_both_faces_with_a_box_per_digit():
+    from training.synthetic.embossed import _glyphs
+
+    for seed in range(12):
+        canvas, boxes = _glyphs(np.random.default_rng(seed), "907")
+        assert len(boxes) == 3 and canvas.mode == "L"
+        ink = np.asarray(canvas) > 127
+        assert all(ink[y0:y1, x0:x1].any() for x0, y0, x1, y1 in boxes)
+        assert [b[0] for b in boxes] == sorted(b[0] for b in boxes)

@@ -48,3 +48,13 @@ def test_shipped_model_reads_unseen_printed_digits(shipped_predictor):
     images, labels = SynthDigits(200, seed=12345).materialize()  # a seed training never used
     probs = shipped_predictor.probabilities(images)
     assert (probs.argmax(1) == labels).mean() >= 0.95
+
+
+def test_one_group_of_ten_in_card_every_is_drawn_in_the_square_card_face():
+    from training.synthetic.printed import CARD_EVERY, render_digit
+
+    first = 10 * (CARD_EVERY - 1)
+    for index in range(first, first + 10):
+        crop, label = render_digit(index, seed=4)
+        assert label == index % 10 and crop.dtype == np.float32 and crop.min() >= 0 and crop.max() <= 1
+        assert 20 <= crop.shape[0] <= 96 and crop.std() > 0.05

@@ -20,7 +20,7 @@ from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
 from training.config import TrainConfig
 
-MINED_VERSION = 2  # the labelling of mined candidates; a change makes new caches
+MINED_VERSION = 3  # the labelling and pictures of mined candidates; a change makes new caches
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +147,10 @@ def mnist_split(data_dir: Path, cache_dir: Path, train: bool, limit: int | None 
 
 def synth_split(length: int, seed: int, cache_dir: Path) -> Split:
     """Return ``length`` synthetic printed digits for ``seed`` (cached)."""
-    from training.synthetic.printed import SynthDigits  # torch: kept off the import of this module (train --help)
+    # torch: kept off the import of this module (train --help)
+    from training.synthetic.printed import CARD_EVERY, SynthDigits
 
-    cached = cache_dir / f"synth_{length}_{seed}.npz"
+    cached = cache_dir / f"synth{CARD_EVERY}_{length}_{seed}.npz"
     if (split := _load(cached)) is not None:
         return split
     images, labels = SynthDigits(length, seed).materialize()

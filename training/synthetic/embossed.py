@@ -3,8 +3,8 @@
 Each picture is drawn deterministically from its index: 1-4 printed digits whose face is
 a metallic shade (gold, silver, white plastic) lit from one side, with a bright rim on
 the lit side and a shadow on the other, on a card or plate of another colour, often
-with a coloured band or a corner of another colour. Pictures are 64-200 px, like crops
-of a card reader.
+with a coloured band or a corner of another colour. Half are in the square face that
+cards are embossed in. Pictures are 64-200 px, like crops of a card reader.
 """
 
 from __future__ import annotations
@@ -14,21 +14,38 @@ import numpy as np
 from training.synthetic.scenes import Box, Scene, jpeg_roundtrip
 
 METALS = ((200, 170, 60), (210, 210, 215), (235, 235, 225), (180, 140, 90), (120, 120, 125))
+CARD_SHARE = 0.5  # of the cards are in the square card face, the rest in a TrueType font
 CARDS = ((30, 60, 140), (90, 60, 35), (180, 180, 185), (20, 20, 25), (150, 30, 30), (200, 200, 190))
 
 
-def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> tuple[np.ndarray, list[Box]]:
-    """Return the digits' mask (h, w) 0..1 in a font, filling most of the picture's width, and each digit's box."""
+def _glyphs(rng: np.random.Generator, number: str):
+    """The number drawn large (200 px) on a black canvas in white, and each digit's box on it.
+
+    Half the cards use the square card face (:mod:`training.synthetic.cardfont`), the rest a
+    TrueType font.
+    """
     from PIL import Image, ImageDraw, ImageFont
 
+    from training.synthetic.cardfont import card_digit
     from training.synthetic.printed import font_paths
 
-    fonts = font_paths()
-    path = str(fonts[int(rng.integers(len(fonts)))])
     size = 200
-    font = ImageFont.truetype(path, size)
-    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     gap = int(size * rng.uniform(0.0, 0.25))
+    if rng.random() < CARD_SHARE:
+        masks = [card_digit(int(c), size, rng) for c in number]
+        total = sum(m.shape[1] for m in masks) + gap * (len(number) - 1)
+        tall = max(m.shape[0] for m in masks)
+        canvas = np.zeros((tall + 20, total + 20), np.uint8)
+        x, boxes = 10, []
+        for m in masks:
+            y = 10 + tall - m.shape[0]
+            canvas[y : y + m.shape[0], x : x + m.shape[1]] = m
+            boxes.append((x, y, x + m.shape[1], y + m.shape[0]))
+            x += m.shape[1] + gap
+        return Image.fromarray(canvas), boxes
+    fonts = font_paths()
+    font = ImageFont.truetype(str(fonts[int(rng.integers(len(fonts)))]), size)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     widths = [probe.textbbox((0, 0), c, font=font) for c in number]
     total = sum(b[2] - b[0] for b in widths) + gap * (len(number) - 1)
     tall = max(b[3] - b[1] for b in widths)
@@ -40,6 +57,14 @@ def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> tuple[n
         draw.text((x - b[0], y - b[1]), c, font=font, fill=255)
         boxes.append((x, y, x + b[2] - b[0], y + b[3] - b[1]))
         x += b[2] - b[0] + gap
+    return canvas, boxes
+
+
+def _face_mask(rng: np.random.Generator, number: str, w: int, h: int) -> tuple[np.ndarray, list[Box]]:
+    """Return the digits' mask (h, w) 0..1, filling most of the picture's width, and each digit's box."""
+    from PIL import Image
+
+    canvas, boxes = _glyphs(rng, number)
     scale = min(w * rng.uniform(0.6, 0.9) / canvas.width, h * rng.uniform(0.45, 0.8) / canvas.height)
     small = canvas.resize((max(1, round(canvas.width * scale)), max(1, round(canvas.height * scale))), Image.LANCZOS)
     out = Image.new("L", (w, h), 0)

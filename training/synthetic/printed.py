@@ -2,7 +2,9 @@
 
 House numbers, receipts and cards are printed, which MNIST is not. Each sample is drawn
 deterministically from its index: font, colours, polarity, size, rotation, perspective,
-blur, noise and clutter from neighbouring digits at the edges, as in SVHN crops.
+blur, noise and clutter from neighbouring digits at the edges, as in SVHN crops. One
+group of ten in ``CARD_EVERY`` is drawn in the square card face of
+:mod:`training.synthetic.cardfont` instead of a TrueType font.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ FONT_FILES = (
     "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf", "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf", "cmb10.ttf",
 )  # fmt: skip
 CANVAS = 96
+CARD_EVERY = 6  # samples 50-59, 110-119, ... are square card digits
 
 
 @lru_cache(maxsize=1)
@@ -51,10 +54,12 @@ def render_digit(index: int, seed: int = 0) -> tuple[np.ndarray, int]:
     Returns:
         (float32 (h, w) crop in 0..1 of either polarity, digit label).
     """
-    from PIL import Image, ImageDraw, ImageFilter
+    from PIL import Image, ImageDraw
 
     rng = np.random.default_rng([seed, index])
     label = index % 10
+    if (index // 10) % CARD_EVERY == CARD_EVERY - 1:
+        return _render_card(label, rng), label
     fonts = font_paths()
     font = _font(fonts[int(rng.integers(len(fonts)))], int(rng.integers(34, 60)))
     ink, paper = _colours(rng)
@@ -67,13 +72,44 @@ def render_digit(index: int, seed: int = 0) -> tuple[np.ndarray, int]:
         if rng.random() < 0.3:
             draw.text((left + side * (x1 - x0 + gap), top), str(int(rng.integers(10))), fill=ink, font=font)
     draw.text((left, top), str(label), fill=ink, font=font)
-    box = (left + x0, top + y0, left + x1, top + y1)
+    return _finish(img, (left + x0, top + y0, left + x1, top + y1), paper, rng), label
+
+
+def _render_card(label: int, rng: np.random.Generator) -> np.ndarray:
+    """A crop around one square card digit, with neighbours, colours and distortions as the font digits get."""
+    from PIL import Image
+
+    from training.synthetic.cardfont import card_digit
+
+    ink, paper = _colours(rng)
+    mask = card_digit(label, int(rng.integers(34, 60)), rng)
+    h, w = mask.shape
+    left, top = (CANVAS - w) // 2, (CANVAS - h) // 2
+    canvas = np.zeros((CANVAS, CANVAS), np.float32)
+    gap = int(rng.integers(2, 10))
+    for side in (-1, 1):  # neighbours of the card number, mostly outside the crop
+        if rng.random() < 0.3:
+            other = card_digit(int(rng.integers(10)), h, rng)[:, : CANVAS - 1]
+            x = left + side * (gap + (w if side > 0 else other.shape[1]))
+            x0, x1 = max(0, x), min(CANVAS, x + other.shape[1])
+            if x1 > x0:
+                region = canvas[top : top + other.shape[0], x0:x1]
+                region[...] = np.maximum(region, other[: region.shape[0], x0 - x : x1 - x] / 255.0)
+    canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], mask / 255.0)
+    img = Image.fromarray(np.clip(paper + (ink - paper) * canvas, 0, 255).astype(np.uint8))
+    return _finish(img, (left, top, left + w, top + h), paper, rng)
+
+
+def _finish(img, box: tuple[int, int, int, int], paper: int, rng: np.random.Generator) -> np.ndarray:
+    """Distort, blur and add noise to a rendered canvas, then crop around ``box``: float32 (h, w) in 0..1."""
+    from PIL import ImageFilter
+
     img = _distort(img, rng, paper)
     if rng.random() < 0.5:
         img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.4))))
     arr = np.asarray(img, dtype=np.float32) / 255.0
     arr = arr + rng.normal(0, rng.uniform(0, 0.05), arr.shape).astype(np.float32)
-    return _crop(np.clip(arr, 0, 1), box, rng), label
+    return _crop(np.clip(arr, 0, 1), box, rng)
 
 
 def _colours(rng: np.random.Generator) -> tuple[int, int]:
