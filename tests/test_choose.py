@@ -130,3 +130,35 @@ def test_a_lone_stroke_at_the_picture_edge_or_in_doubt_is_no_one():
     assert lone(box(140, 50, 10, 80), 0.99) == "1"
     assert lone(box(0, 50, 10, 80), 0.99) == ""  # touches the left edge
     assert lone(box(140, 50, 10, 80), 0.8) == ""  # the network has doubts
+
+
+def ring(x: int, y: int, w: int, h: int, pen: int = 6) -> Blob:
+    mask = np.zeros((h, w), bool)
+    mask[:pen] = mask[-pen:] = True
+    mask[:, :pen] = mask[:, -pen:] = True
+    return Blob(y, x, y + h, x + w, mask)
+
+
+def piece(blob: Blob, c0: int, c1: int) -> Blob:
+    from detector.segment.blobs import trim
+
+    return trim(blob, c0, c1)
+
+
+def test_sides_cut_from_an_empty_frame_are_not_ones():
+    from dataclasses import replace
+
+    from detector.segment.params import DEFAULT
+
+    frame = ring(50, 40, 300, 100)
+    left, right = piece(frame, 0, 20), piece(frame, 280, 300)
+    blobs, probs = [frame, left, right], np.stack([junk(), sure(1), sure(1)])
+    assert read(blobs, list(probs)) == ""
+    kept = choose(blobs, probs, params=replace(DEFAULT, explain=0))
+    assert "".join(str(s.digit) for line in kept for s in line) == "11"  # what the rule prevents
+
+
+def test_digits_cut_from_one_blob_that_explain_its_ink_are_read():
+    pair = ring(50, 40, 120, 100)  # read as two halves, each a sure digit
+    blobs = [pair, piece(pair, 0, 60), piece(pair, 60, 120)]
+    assert read(blobs, [junk(), sure(1), sure(1)]) == "11"

@@ -94,3 +94,20 @@ def test_faint_grain_of_empty_paper_is_not_proposed_but_pencil_is():
     found = [c.blob for c in propose(np.clip(grain + pencil - paper, 0, 1))]
     assert any(b.x0 >= 185 and b.y0 >= 75 for b in found)
     assert not any(b.x1 <= 80 and b.y0 >= 75 and b.y1 <= 125 for b in found)
+
+
+def test_a_blob_wide_enough_for_two_digits_is_also_cut_in_halves():
+    from dataclasses import replace
+
+    from detector.segment.params import DEFAULT
+    from detector.segment.propose import equal_parts
+
+    mask = np.zeros((100, 180), bool)
+    mask[:, :8] = mask[:, 82:98] = mask[:, -8:] = True  # two touching 0s: sides and a thick middle
+    mask[:8] = mask[-8:] = True
+    wide = Blob(10, 20, 110, 200, mask)
+    params = replace(DEFAULT, equal_width=1.5)
+    halves = equal_parts(wide, 100, params)
+    assert [(h.x0, h.x1) for h in halves] == [(20, 110), (110, 200)]
+    assert equal_parts(wide, 130, params) == []  # not wide enough against its line
+    assert equal_parts(wide, 100, replace(DEFAULT, equal_width=0)) == []  # switched off

@@ -17,8 +17,9 @@ digits of one number share their ink.
    much taller (an edge standing apart, read as a 1).
 4. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
-5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge
-   or less than ``lone_sure`` sure is dropped.
+5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge,
+   less than ``lone_sure`` sure, or cut from a blob whose ink the reading leaves unread
+   (``explained``: a frame's side) is dropped.
 6. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
    sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
    that show what the line is.
@@ -82,7 +83,7 @@ def choose(
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
         lines = fill_gaps(_consistent_best(plausible(scored, params), params), scored, params)
-        readings.append(not_only_bars(lone_strokes(shown_lines(lines), shape, params), params))
+        readings.append(not_only_bars(lone_strokes(shown_lines(lines), shape, params, scored), params))
     return max(readings, key=evidence)
 
 
@@ -258,13 +259,18 @@ def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
 
 
 def lone_strokes(
-    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
+    lines: list[list[Scored]],
+    shape: tuple[int, int] | None,
+    params: SegmentParams = DEFAULT,
+    scored: list[Scored] | None = None,
 ) -> list[list[Scored]]:
     """In a reading of nothing but 1s, keep only the strokes that stand clear of the picture's edge and are sure.
 
     Without other digits to show the scale and the writing, a stroke is a 1 only when it is
     the clear subject of the picture: one that touches the picture's edge is the edge of
-    something (a door, a frame, a table) and one the network doubts at all is a mark.
+    something (a door, a frame, a table), one the network doubts at all is a mark, and one
+    cut from a larger blob whose ink the reading leaves unread (:func:`explained`; ``scored``
+    are all the candidates of the polarity) is the side of a frame.
     """
     if any(s.digit != 1 for line in lines for s in line):
         return lines
@@ -275,7 +281,8 @@ def lone_strokes(
         inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
         return inside and s.weight >= params.lone_sure
 
-    return [kept for line in lines if (kept := [s for s in line if clear(s)])]
+    lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
+    return explained(lines, scored, params) if scored and params.explain > 0 else lines
 
 
 def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
@@ -286,3 +293,44 @@ def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
 def not_only_bars(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
     """No reading when every digit chosen is a bar; otherwise the lines as they are."""
     return [] if all(is_bar(s.blob, params) for line in lines for s in line) else lines
+
+
+def piece_of(s: Scored, scored: list[Scored]) -> Scored | None:
+    """The largest candidate that ``s`` was cut from, or None.
+
+    That is a larger candidate whose ink within s's box is exactly s's ink: a split piece's
+    blob, not one beside it (a digit inside a frame is not the frame's ink).
+    """
+    b, best = s.blob, None
+    for t in scored:
+        o = t.blob
+        inside = o.y0 <= b.y0 and o.x0 <= b.x0 and b.y1 <= o.y1 and b.x1 <= o.x1
+        if not inside or o.height * o.width <= b.height * b.width:
+            continue
+        larger = best is None or o.height * o.width > best.blob.height * best.blob.width
+        if larger and np.array_equal(o.mask[b.y0 - o.y0 : b.y1 - o.y0, b.x0 - o.x0 : b.x1 - o.x0], b.mask):
+            best = t
+    return best
+
+
+def explained(lines: list[list[Scored]], scored: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """Drop the 1s cut from a blob whose ink the reading leaves mostly unread.
+
+    Splitting a blob says it is several digits side by side; the pieces read as digits must
+    then hold at least ``params.explain`` of its ink. The two sides of an empty frame, cut
+    from its ring, hold a third of it, and the top and bottom are read as nothing; two
+    touching 1s hold all of theirs.
+    """
+    chosen = [s for line in lines for s in line]
+    whole = {id(s): piece_of(s, scored) for s in chosen}
+    keep = set()
+    for s in chosen:
+        w = whole[id(s)]
+        if w is None or s.digit != 1:
+            keep.add(id(s))
+            continue
+        covered = sum(int(t.blob.mask.sum()) for t in chosen if whole[id(t)] is w)
+        if covered >= params.explain * int(w.blob.mask.sum()):
+            keep.add(id(s))
+    return [kept for line in lines if (kept := [s for s in line if id(s) in keep])]
+

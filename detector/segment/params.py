@@ -68,6 +68,7 @@ class SegmentParams:
     max_per_mask: int = 40  # the largest blobs of one mask are proposed (a textured wall has hundreds of specks)
     min_split: int = 12  # blobs shorter than this are not cut into digits
     max_pieces: int = 6  # a blob is cut into at most this many digits
+    equal_width: float = 1.5  # a blob this many line heights wide is also cut into equal pieces (0: never)
     edge_run: float = 0.1  # ink lying along this fraction of one side of the picture ...
     edge_flat: float = 0.3  # ... and reaching into it less than this fraction of that run is the picture's edge
     # Digits read right in the generated sets stand out by 0.19 or more (all but 3 of 1,360 by
@@ -81,6 +82,7 @@ class SegmentParams:
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
+    explain: float = 0.7  # ... and 1s cut from one blob hold at least this fraction of its ink (0: off)
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark

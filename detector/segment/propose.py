@@ -10,6 +10,7 @@ among overlapping candidates is made by :mod:`detector.segment.choose`.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from detector.segment.blobs import (
     merge_fragments,
     split_touching,
     strength,
+    trim,
 )
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
@@ -130,4 +132,20 @@ def _hypotheses(
                 pieces = split_touching(blob, blob.width / (p.force_split_width + 0.01), params=p)
             if 1 < len(pieces) <= p.max_pieces:
                 found += [(piece, "split") for piece in pieces]
+            found += [(piece, "split") for piece in equal_parts(blob, height, p)]
     return found
+
+
+def equal_parts(blob: Blob, height: float, p: SegmentParams = DEFAULT) -> list[Blob]:
+    """A blob wide enough for several digits, cut into pieces of equal width (empty when it is not).
+
+    Two touching 0s meet in a thick column, and the thinnest columns of their profile lie
+    inside each 0: no valley cut finds them, but halves do. A blob ``equal_width`` line
+    heights wide or more is cut into as many pieces as digits of 0.8 heights fit.
+    """
+    if p.equal_width <= 0 or blob.width < p.equal_width * height:
+        return []
+    count = min(p.max_pieces, max(2, round(blob.width / (0.8 * height))))
+    edges = np.linspace(0, blob.width, count + 1).round().astype(int)
+    pieces = [trim(blob, int(a), int(b)) for a, b in itertools.pairwise(edges)]
+    return [q for q in pieces if q is not None]
