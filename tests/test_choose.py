@@ -162,3 +162,16 @@ def test_digits_cut_from_one_blob_that_explain_its_ink_are_read():
     pair = ring(50, 40, 120, 100)  # read as two halves, each a sure digit
     blobs = [pair, piece(pair, 0, 60), piece(pair, 60, 120)]
     assert read(blobs, [junk(), sure(1), sure(1)]) == "11"
+
+
+def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
+    def alone(blobs, probs):
+        lines = choose(blobs, np.stack(probs), shape=(1000, 800))
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    small = box(300, 400, 40, 60)  # 6 % of the picture's height
+    assert alone([small], [sure(4, 0.8)]) == ""  # a blotch the network half takes for a 4
+    assert alone([small], [sure(4, 0.97)]) == "4"  # sure: read
+    assert alone([box(200, 200, 300, 500)], [sure(4, 0.8)]) == "4"  # the subject of the picture: read, flagged unsure
+    row = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
+    assert alone(row, [sure(4, 0.8), sure(2, 0.99), sure(7, 0.99)]) == "427"  # in a line of digits: read

@@ -20,7 +20,9 @@ digits of one number share their ink.
 5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge,
    less than ``lone_sure`` sure, or cut from a blob whose ink the reading leaves unread
    (``explained``: a frame's side) is dropped.
-6. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
+6. ``small_and_alone``: a reading of one digit less than ``lone_sure`` sure and shorter
+   than ``lone_small`` of the picture is no reading (a blotch, a letter, a speck).
+7. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
    sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
    that show what the line is.
 
@@ -83,7 +85,8 @@ def choose(
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
         lines = fill_gaps(_consistent_best(plausible(scored, params), params), scored, params)
-        readings.append(not_only_bars(lone_strokes(shown_lines(lines), shape, params, scored), params))
+        lines = lone_strokes(shown_lines(lines), shape, params, scored)
+        readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
     return max(readings, key=evidence)
 
 
@@ -283,6 +286,22 @@ def lone_strokes(
 
     lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
     return explained(lines, scored, params) if scored and params.explain > 0 else lines
+
+
+def small_and_alone(
+    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
+    """No reading when it is one digit, less than ``lone_sure`` sure, shorter than ``lone_small`` of the picture.
+
+    A number someone photographs or draws fills a good part of the picture, or stands in
+    a line of digits that shows it is writing. A small mark alone that the network doubts
+    is far likelier a blotch of grain, a letter or a speck.
+    """
+    digits = [s for line in lines for s in line]
+    if shape is None or len(digits) != 1:
+        return lines
+    s = digits[0]
+    return [] if s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0] else lines
 
 
 def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:

@@ -83,6 +83,7 @@ class SegmentParams:
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
     explain: float = 0.7  # ... and 1s cut from one blob hold at least this fraction of its ink (0: off)
+    lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
