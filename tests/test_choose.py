@@ -175,3 +175,13 @@ def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
     assert alone([box(200, 200, 300, 500)], [sure(4, 0.8)]) == "4"  # the subject of the picture: read, flagged unsure
     row = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
     assert alone(row, [sure(4, 0.8), sure(2, 0.99), sure(7, 0.99)]) == "427"  # in a line of digits: read
+
+
+def test_a_line_of_one_unsure_digit_beside_the_number_is_dropped():
+    number = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
+    blotch = box(600, 700, 40, 60)  # below and to the right: a line of its own
+    probs = [sure(4), sure(2), sure(7)]
+    lines = choose([*number, blotch], np.stack([*probs, sure(5, 0.8)]), shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[4, 2, 7]]
+    lines = choose([*number, blotch], np.stack([*probs, sure(5, 0.99)]), shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[4, 2, 7], [5]]  # a sure second line stays

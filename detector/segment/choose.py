@@ -20,8 +20,9 @@ digits of one number share their ink.
 5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge,
    less than ``lone_sure`` sure, or cut from a blob whose ink the reading leaves unread
    (``explained``: a frame's side) is dropped.
-6. ``small_and_alone``: a reading of one digit less than ``lone_sure`` sure and shorter
-   than ``lone_small`` of the picture is no reading (a blotch, a letter, a speck).
+6. ``small_and_alone``: a digit less than ``lone_sure`` sure that stands alone is dropped:
+   the only digit, shorter than ``lone_small`` of the picture, or a line of one digit beside
+   the number (a blotch, a letter, a speck).
 7. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
    sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
    that show what the line is.
@@ -291,17 +292,20 @@ def lone_strokes(
 def small_and_alone(
     lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
 ) -> list[list[Scored]]:
-    """No reading when it is one digit, less than ``lone_sure`` sure, shorter than ``lone_small`` of the picture.
+    """Drop the digits that stand alone, small, and that the network doubts (less than ``lone_sure``).
 
-    A number someone photographs or draws fills a good part of the picture, or stands in
-    a line of digits that shows it is writing. A small mark alone that the network doubts
-    is far likelier a blotch of grain, a letter or a speck.
+    A number someone photographs or draws fills a good part of the picture, or stands in a
+    line of digits that shows it is writing. A lone digit shorter than ``lone_small`` of the
+    picture, or a line of one digit beside the number's line, that the network doubts is far
+    likelier a blotch of grain or wall, a letter or a speck.
     """
     digits = [s for line in lines for s in line]
-    if shape is None or len(digits) != 1:
+    if shape is None or len(digits) < 1:
         return lines
-    s = digits[0]
-    return [] if s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0] else lines
+    if len(digits) == 1:
+        s = digits[0]
+        return [] if s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0] else lines
+    return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
 
 
 def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
