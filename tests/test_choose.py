@@ -129,7 +129,9 @@ def test_a_lone_stroke_at_the_picture_edge_or_in_doubt_is_no_one():
 
     assert lone(box(140, 50, 10, 80), 0.99) == "1"
     assert lone(box(0, 50, 10, 80), 0.99) == ""  # touches the left edge
-    assert lone(box(140, 50, 10, 80), 0.8) == ""  # the network has doubts
+    assert lone(box(140, 50, 10, 80), 0.7) == ""  # the network has doubts
+    assert lone(box(140, 50, 10, 80), 0.85) == "1"  # the picture's subject (40 % of its height): a little doubt is fine
+    assert lone(box(140, 50, 10, 40), 0.85) == ""  # a small stroke needs lone_sure
 
 
 def ring(x: int, y: int, w: int, h: int, pen: int = 6) -> Blob:

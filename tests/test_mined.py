@@ -36,12 +36,6 @@ def test_in_a_digit_free_picture_everything_but_bars_is_junk():
     assert label_candidate((10, 10, 10, 100), EMPTY) is None
 
 
-def test_a_stroke_cut_from_a_larger_blob_or_a_solid_block_is_junk_off_the_digits():
-    assert label_candidate((260, 10, 12, 150), TWO, cut=True) == NOT_DIGIT  # a frame's side split from its ring
-    assert label_candidate((10, 10, 10, 100), EMPTY, cut=True) == NOT_DIGIT
-    assert label_candidate((102, 52, 56, 96), TWO, cut=True) == 3  # on a digit it is still that digit
-
-
 class Judge:
     """A stand-in model that takes every candidate for a sure 4."""
 

@@ -272,7 +272,9 @@ def lone_strokes(
 
     Without other digits to show the scale and the writing, a stroke is a 1 only when it is
     the clear subject of the picture: one that touches the picture's edge is the edge of
-    something (a door, a frame, a table), one the network doubts at all is a mark, and one
+    something (a door, a frame, a table), a small one the network doubts at all (less than
+    ``lone_sure``) is a mark, a tall one (``lone_small`` of the picture or more: a 1 drawn
+    with a ruler) needs ``subject_sure``, and one
     cut from a larger blob whose ink the reading leaves unread (:func:`explained`; ``scored``
     are all the candidates of the polarity) is the side of a frame.
     """
@@ -283,7 +285,8 @@ def lone_strokes(
     def clear(s: Scored) -> bool:
         b = s.blob
         inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
-        return inside and s.weight >= params.lone_sure
+        subject = shape is not None and b.height >= params.lone_small * shape[0]
+        return inside and s.weight >= (params.subject_sure if subject else params.lone_sure)
 
     lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
     return explained(lines, scored, params) if scored and params.explain > 0 else lines
@@ -356,4 +359,3 @@ def explained(lines: list[list[Scored]], scored: list[Scored], params: SegmentPa
         if covered >= params.explain * int(w.blob.mask.sum()):
             keep.add(id(s))
     return [kept for line in lines if (kept := [s for s in line if id(s) in keep])]
-

@@ -84,6 +84,9 @@ class SegmentParams:
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
     explain: float = 0.7  # ... and 1s cut from one blob hold at least this fraction of its ink (0: off)
     lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
+    # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
+    # 1 drawn on the pad measures 0.84
+    subject_sure: float = 0.8
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark

@@ -11,10 +11,11 @@ candidates: cut, evened and fitted as inference cuts them. Each generated pictur
   frame corner, a wedge, a screw, a brick's edge);
 * left out otherwise (in between: neither answer would be fair to teach).
 
-Tall narrow candidates off the digits are negatives only when they were cut from a larger
-blob (a frame's side split from its ring, with the stubs of its top and bottom) or are solid
-blocks (a sign's body in the wrong polarity): a plain stroke in a crop is a 1 to anyone, so
-only the line it stands in can tell (:mod:`detector.segment.choose`).
+Tall narrow candidates off the digits are never negatives: a stroke in a crop, however
+straight, is a 1 to anyone, so only the line it stands in can tell
+(:mod:`detector.segment.choose`). Teaching solid strokes, or strokes cut from a larger blob
+(a frame's side), as junk was tried: the network then took a ruler-straight 1 drawn on the
+pad for junk.
 
 With a *judge* (a trained model), every junk candidate it takes for a digit is kept
 (hard negatives, up to ``MOST_HARD`` a picture) besides the random ones: those are the
@@ -40,7 +41,6 @@ PAIR_COVER = 0.5  # a candidate covering this much of two digits' boxes holds a 
 MOST_NEGATIVES = 8  # per picture, picked at random, so that a wall of specks does not flood the set
 MOST_HARD = 16  # per picture, junk the judge takes for a digit, kept besides the random ones
 HARD = 0.5  # the judge takes a candidate for a digit when it is this sure of one
-SOLID = 0.9  # a stroke filling this much of its box is a block, not a pen's or a font's 1
 
 
 def _areas(box: tuple[int, int, int, int], digits: tuple[Box, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -54,14 +54,10 @@ def _areas(box: tuple[int, int, int, int], digits: tuple[Box, ...]) -> tuple[np.
     return out[0], out[1], out[2]
 
 
-def label_candidate(box: tuple[int, int, int, int], scene: Scene, cut: bool = False) -> int | None:
-    """The label to teach for a candidate's box (x, y, w, h): its digit, ``NOT_DIGIT``, or None (left out).
-
-    ``cut``: the candidate was cut from a larger blob, or is a solid block; then a tall
-    narrow one off the digits is junk too.
-    """
+def label_candidate(box: tuple[int, int, int, int], scene: Scene) -> int | None:
+    """The label to teach for a candidate's box (x, y, w, h): its digit, ``NOT_DIGIT``, or None (left out)."""
     _x, _y, w, h = box
-    stroke = h > 2.5 * w and not cut  # might be a 1 to anyone
+    stroke = h > 2.5 * w  # might be a 1 to anyone
     if not scene.boxes:
         return None if stroke else NOT_DIGIT  # a digit-free picture: all junk, bar the strokes
     iou, cover, inside = _areas(box, scene.boxes)
@@ -87,10 +83,7 @@ def mine_scene(scene: Scene, rng: np.random.Generator, judge=None) -> tuple[np.n
     from detector.segment import propose_digits
 
     proposals = propose_digits(to_gray(scene.image))
-    labels = [
-        label_candidate(box, scene, source == "split" or blob.mask.mean() >= SOLID)
-        for box, source, blob in zip(proposals.boxes, proposals.sources, proposals.blobs, strict=True)
-    ]
+    labels = [label_candidate(box, scene) for box in proposals.boxes]
     digits = [i for i, label in enumerate(labels) if label is not None and label != NOT_DIGIT]
     junk = [i for i, label in enumerate(labels) if label == NOT_DIGIT]
     hard: list[int] = []
