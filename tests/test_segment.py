@@ -60,12 +60,17 @@ def test_two_digits_come_out_left_to_right():
     assert all(c.ink.dtype == np.float32 and c.ink.max() <= 1 for c in crops)
 
 
-def test_touching_digits_are_split():
+def touching_zeros() -> np.ndarray:
+    """A page of two 0s that a pen ligature joins into one blob."""
     img, draw = page()
     zero(draw, 100, 50, 100)
     zero(draw, 172, 50, 100)
-    draw.line([(156, 125), (176, 125)], fill=30, width=5)  # a pen ligature joins them
-    crops = find_digits(gray(img))
+    draw.line([(156, 125), (176, 125)], fill=30, width=5)
+    return gray(img)
+
+
+def test_touching_digits_are_split():
+    crops = find_digits(touching_zeros())
     assert len(crops) == 2
     assert crops[0].box[0] < crops[1].box[0]
     assert all(c.box[2] < 0.9 * c.box[3] for c in crops)
@@ -74,11 +79,7 @@ def test_touching_digits_are_split():
 def test_proposals_say_which_candidates_were_cut_from_a_larger_blob():
     from detector.segment import propose_digits
 
-    img, draw = page()
-    zero(draw, 100, 50, 100)
-    zero(draw, 172, 50, 100)
-    draw.line([(156, 125), (176, 125)], fill=30, width=5)  # one blob of two zeros
-    proposals = propose_digits(gray(img))
+    proposals = propose_digits(touching_zeros())
     assert len(proposals.sources) == len(proposals.blobs) == len(proposals.inputs)
     cut = [b for b, s in zip(proposals.blobs, proposals.sources, strict=True) if s == "split"]
     whole = [b for b, s in zip(proposals.blobs, proposals.sources, strict=True) if s == "blob"]
