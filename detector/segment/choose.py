@@ -274,9 +274,9 @@ def lone_strokes(
     the clear subject of the picture: one that touches the picture's edge is the edge of
     something (a door, a frame, a table), a small one the network doubts at all (less than
     ``lone_sure``) is a mark, a tall one (``lone_small`` of the picture or more: a 1 drawn
-    with a ruler) needs ``subject_sure``, and one
-    cut from a larger blob whose ink the reading leaves unread (:func:`explained`; ``scored``
-    are all the candidates of the polarity) is the side of a frame.
+    with a ruler) needs ``subject_sure``, and one cut from a larger blob whose ink the
+    reading leaves unread (:func:`explained`; ``scored`` are all the candidates of the
+    polarity) is the side of a frame.
     """
     if any(s.digit != 1 for line in lines for s in line):
         return lines
@@ -303,7 +303,7 @@ def small_and_alone(
     likelier a blotch of grain or wall, a letter or a speck.
     """
     digits = [s for line in lines for s in line]
-    if shape is None or len(digits) < 1:
+    if shape is None or not digits:
         return lines
     if len(digits) == 1:
         s = digits[0]

@@ -116,11 +116,13 @@ def mine(
         start: The first picture index (so that two workers can share a seed).
         judge: An ONNX model whose mistaken digits are kept as hard negatives; None: random junk only.
     """
-    from detector.predict import Predictor
-
     rng = np.random.default_rng([seed, start, 97])
     make = generators(digits, labels, seed)
-    model = Predictor.load(judge) if judge is not None else None
+    model = None
+    if judge is not None:
+        from detector.predict import Predictor
+
+        model = Predictor.load(judge)
     inputs, out = [np.zeros((0, 28, 28), np.float32)], [np.zeros(0, np.int64)]
     for name, count in counts.items():
         for i in range(start, start + count):
