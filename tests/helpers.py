@@ -242,3 +242,32 @@ def run(tmp_path, menu_dir, model, *answers, width=100, **console_args):
     code = run_menu(console, ask, menu_dir, tmp_path / "outputs", model)
     assert not ask.answers, f"answers left over: {ask.answers}"
     return code, out.getvalue(), ask
+
+
+# ---- made-up candidates for the choice of a reading (detector.segment.choose, .alone) -----------------------------
+
+
+def candidate_box(x: int, y: int, w: int, h: int):
+    """A solid candidate blob with its box at (x, y), w by h working pixels."""
+    from detector.segment.blobs import Blob
+
+    return Blob(y, x, y + h, x + w, np.ones((h, w), dtype=bool))
+
+
+def sure_of(digit: int, p: float = 0.99) -> np.ndarray:
+    """Eleven class probabilities: ``p`` on ``digit``, the rest spread over the other classes."""
+    probs = np.full(11, (1 - p) / 10)
+    probs[digit] = p
+    return probs
+
+
+def junk_probs(p: float = 0.95) -> np.ndarray:
+    """Eleven class probabilities ``p`` sure of "not a digit"."""
+    return sure_of(10, p)
+
+
+def chosen_number(blobs: list, probs: list[np.ndarray]) -> str:
+    """The reading :func:`detector.segment.choose.choose` makes of the candidates, lines apart by spaces."""
+    from detector.segment.choose import choose
+
+    return " ".join("".join(str(s.digit) for s in line) for line in choose(blobs, np.stack(probs)))

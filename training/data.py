@@ -20,7 +20,7 @@ from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
 from training.config import TrainConfig
 
-MINED_VERSION = 6  # the labelling and pictures of mined candidates; a change makes new caches
+MINED_VERSION = 7  # the labelling and pictures of mined candidates; a change makes new caches
 
 log = logging.getLogger(__name__)
 

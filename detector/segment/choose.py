@@ -14,18 +14,17 @@ digits of one number share their ink.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
    shorter than the line's own digits (a frame side beside them, a speck) is dropped,
    and so are lines much smaller than the line holding the most evidence (fine print) or
-   much taller (an edge standing apart, read as a 1).
-4. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
+   much taller (an edge standing apart, read as a 1). ``fill_gaps`` then adds the less
+   sure candidates that fit a line exactly.
+4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
+   and below is the side of the plate or frame around them.
+5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
-5. ``lone_strokes``: in a reading of nothing but 1s, a stroke touching the picture's edge,
-   less than ``lone_sure`` sure, or cut from a blob whose ink the reading leaves unread
-   (``explained``: a frame's side) is dropped.
-6. ``small_and_alone``: a digit less than ``lone_sure`` sure that stands alone is dropped:
-   the only digit, shorter than ``lone_small`` of the picture, or a line of one digit beside
-   the number (a blotch, a letter, a speck).
-7. ``not_only_bars``: a reading made of nothing but long, straight, solid bars (the
-   sides of an empty frame, door edges) is no reading: a bar is a 1 only beside digits
-   that show what the line is.
+6. The steps for digits that stand alone (:mod:`detector.segment.alone`):
+   ``lone_strokes`` (in a reading of nothing but 1s, a stroke touching the picture's
+   edge, in doubt, or cut from a blob whose ink the reading leaves unread is dropped),
+   ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
+   is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
 
 A picture where nothing is plausible answers no digits at all.
 """
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.config import DIGITS
+from detector.segment.alone import lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
 from detector.segment.params import DEFAULT, SegmentParams
@@ -85,7 +85,7 @@ def choose(
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        lines = fill_gaps(_consistent_best(plausible(scored, params), params), scored, params)
+        lines = framed_ends(fill_gaps(_consistent_best(plausible(scored, params), params), scored, params), params)
         lines = lone_strokes(shown_lines(lines), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
     return max(readings, key=evidence)
@@ -251,6 +251,34 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     return out
 
 
+def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """Drop the 1s at either end of a line that reach past its digits both above and below.
+
+    The side of a plate or frame stands beside the number and overlaps it in height, so it
+    joins the line, but it runs past the digits' tops and bottoms by ``side_reach`` of their
+    height or more, where a printed or written 1 keeps to the line at least at one end.
+    Measured against the line's digits that are not 1s.
+    """
+    out = []
+    for line in lines:
+        line = list(line)
+        shaped = [s.blob for s in line if s.digit != 1]
+        if shaped and len(line) >= 2:
+            top = float(np.median([b.y0 for b in shaped]))
+            bottom = float(np.median([b.y1 for b in shaped]))
+            reach = params.side_reach * float(np.median([b.height for b in shaped]))
+            for end in (0, -1):
+                while len(line) >= 2 and _side(line[end], top, bottom, reach):
+                    line.pop(end)
+        out.append(line)
+    return out
+
+
+def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:
+    """True for a 1 that runs more than ``reach`` above ``top`` and below ``bottom``."""
+    return s.digit == 1 and top - s.blob.y0 > reach and s.blob.y1 - bottom > reach
+
+
 def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
     """Drop the lines of nothing but 1s when another line holds a digit that is not a 1.
 
@@ -260,102 +288,3 @@ def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
     """
     shown = [line for line in lines if any(s.digit != 1 for s in line)]
     return shown if shown else lines
-
-
-def lone_strokes(
-    lines: list[list[Scored]],
-    shape: tuple[int, int] | None,
-    params: SegmentParams = DEFAULT,
-    scored: list[Scored] | None = None,
-) -> list[list[Scored]]:
-    """In a reading of nothing but 1s, keep only the strokes that stand clear of the picture's edge and are sure.
-
-    Without other digits to show the scale and the writing, a stroke is a 1 only when it is
-    the clear subject of the picture: one that touches the picture's edge is the edge of
-    something (a door, a frame, a table), a small one the network doubts at all (less than
-    ``lone_sure``) is a mark, a tall one (``lone_small`` of the picture or more: a 1 drawn
-    with a ruler) needs ``subject_sure``, and one cut from a larger blob whose ink the
-    reading leaves unread (:func:`explained`; ``scored`` are all the candidates of the
-    polarity) is the side of a frame.
-    """
-    if any(s.digit != 1 for line in lines for s in line):
-        return lines
-    m = params.edge_margin
-
-    def clear(s: Scored) -> bool:
-        b = s.blob
-        inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
-        subject = shape is not None and b.height >= params.lone_small * shape[0]
-        return inside and s.weight >= (params.subject_sure if subject else params.lone_sure)
-
-    lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
-    return explained(lines, scored, params) if scored and params.explain > 0 else lines
-
-
-def small_and_alone(
-    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
-) -> list[list[Scored]]:
-    """Drop the digits that stand alone, small, and that the network doubts (less than ``lone_sure``).
-
-    A number someone photographs or draws fills a good part of the picture, or stands in a
-    line of digits that shows it is writing. A lone digit shorter than ``lone_small`` of the
-    picture, or a line of one digit beside the number's line, that the network doubts is far
-    likelier a blotch of grain or wall, a letter or a speck.
-    """
-    digits = [s for line in lines for s in line]
-    if shape is None or not digits:
-        return lines
-    if len(digits) == 1:
-        s = digits[0]
-        return [] if s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0] else lines
-    return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
-
-
-def is_bar(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
-    """True for a long, straight, solid stroke: a frame side or a door edge, or a ruler-straight 1."""
-    return blob.height >= params.bar_aspect * blob.width and blob.mask.mean() >= params.bar_fill
-
-
-def not_only_bars(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """No reading when every digit chosen is a bar; otherwise the lines as they are."""
-    return [] if all(is_bar(s.blob, params) for line in lines for s in line) else lines
-
-
-def piece_of(s: Scored, scored: list[Scored]) -> Scored | None:
-    """The largest candidate that ``s`` was cut from, or None.
-
-    That is a larger candidate whose ink within s's box is exactly s's ink: a split piece's
-    blob, not one beside it (a digit inside a frame is not the frame's ink).
-    """
-    b, best = s.blob, None
-    for t in scored:
-        o = t.blob
-        inside = o.y0 <= b.y0 and o.x0 <= b.x0 and b.y1 <= o.y1 and b.x1 <= o.x1
-        if not inside or o.height * o.width <= b.height * b.width:
-            continue
-        larger = best is None or o.height * o.width > best.blob.height * best.blob.width
-        if larger and np.array_equal(o.mask[b.y0 - o.y0 : b.y1 - o.y0, b.x0 - o.x0 : b.x1 - o.x0], b.mask):
-            best = t
-    return best
-
-
-def explained(lines: list[list[Scored]], scored: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Drop the 1s cut from a blob whose ink the reading leaves mostly unread.
-
-    Splitting a blob says it is several digits side by side; the pieces read as digits must
-    then hold at least ``params.explain`` of its ink. The two sides of an empty frame, cut
-    from its ring, hold a third of it, and the top and bottom are read as nothing; two
-    touching 1s hold all of theirs.
-    """
-    chosen = [s for line in lines for s in line]
-    whole = {id(s): piece_of(s, scored) for s in chosen}
-    keep = set()
-    for s in chosen:
-        w = whole[id(s)]
-        if w is None or s.digit != 1:
-            keep.add(id(s))
-            continue
-        covered = sum(int(t.blob.mask.sum()) for t in chosen if whole[id(t)] is w)
-        if covered >= params.explain * int(w.blob.mask.sum()):
-            keep.add(id(s))
-    return [kept for line in lines if (kept := [s for s in line if id(s) in keep])]

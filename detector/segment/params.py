@@ -87,6 +87,7 @@ class SegmentParams:
     # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
     # 1 drawn on the pad measures 0.84
     subject_sure: float = 0.8
+    side_reach: float = 0.1  # a 1 ending a line that reaches this far past its digits above and below is a side
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark

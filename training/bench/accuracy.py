@@ -7,6 +7,7 @@
     python -m training.bench.accuracy --filled 200       # one digit filling a phone photo
     python -m training.bench.accuracy --turned 200       # sheets turned on a table (background wedges)
     python -m training.bench.accuracy --embossed 200     # raised metallic digits on cards
+    python -m training.bench.accuracy --small 200        # house numbers cut small, as SVHN crops
     python -m training.bench.accuracy --blank 300        # digit-free pictures: should answer ""
     python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
     python -m training.bench.accuracy --turned 200 --seed 8 --misses outputs/misses   # annotated misses
@@ -157,6 +158,7 @@ GENERATED = {
     "filled": "phone photos of one digit filling the frame",
     "turned": "photos of a sheet turned on a table (background wedges at the edges)",
     "embossed": "raised metallic digits on cards",
+    "small": "small, soft crops of house numbers (12-36 px digits, as in street-view sets)",
     "blank": "digit-free pictures (paper, walls, frames, edges, letters)",
 }
 

@@ -25,6 +25,7 @@ def generators(digits: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, C
     from training.synthetic.photos import make_filled, make_turned
     from training.synthetic.scenes import make_scene
     from training.synthetic.signs import make_plate, make_sign
+    from training.synthetic.small import make_small
 
     return {
         "scenes": lambda i: make_scene(digits, labels, i, seed),
@@ -33,5 +34,6 @@ def generators(digits: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, C
         "filled": lambda i: make_filled(digits, labels, i, seed),
         "turned": lambda i: make_turned(digits, labels, i, seed),
         "embossed": lambda i: make_embossed(i, seed),
+        "small": lambda i: make_small(i, seed),
         "blank": lambda i: make_blank(i, seed),
     }

@@ -1,0 +1,84 @@
+"""The steps for digits that stand alone (detector.segment.alone), through choose(), made-up probabilities."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from detector.segment.blobs import Blob, trim
+from detector.segment.choose import choose
+from detector.segment.params import DEFAULT
+from tests.helpers import candidate_box as box
+from tests.helpers import chosen_number as read
+from tests.helpers import junk_probs as junk
+from tests.helpers import sure_of as sure
+
+
+def test_a_reading_of_nothing_but_bars_is_no_reading():
+    sides = [box(0, 0, 6, 100), box(200, 0, 6, 100)]
+    assert read(sides, [sure(1), sure(1)]) == ""
+    assert read([box(0, 0, 6, 100), box(30, 0, 50, 100)], [sure(1), sure(4)]) == "14"
+    assert read([box(0, 0, 14, 100)], [sure(1)]) == "1"  # a marker 1: not that thin
+
+
+def test_a_lone_stroke_at_the_picture_edge_or_in_doubt_is_no_one():
+    def lone(blob: Blob, p: float) -> str:
+        return " ".join(
+            "".join(str(s.digit) for s in line) for line in choose([blob], sure(1, p)[None], shape=(200, 300))
+        )
+
+    assert lone(box(140, 50, 10, 80), 0.99) == "1"
+    assert lone(box(0, 50, 10, 80), 0.99) == ""  # touches the left edge
+    assert lone(box(140, 50, 10, 80), 0.7) == ""  # the network has doubts
+    assert lone(box(140, 50, 10, 80), 0.85) == "1"  # the picture's subject (40 % of its height): a little doubt is fine
+    assert lone(box(140, 50, 10, 40), 0.85) == ""  # a small stroke needs lone_sure
+
+
+def ring(x: int, y: int, w: int, h: int, pen: int = 6) -> Blob:
+    mask = np.zeros((h, w), bool)
+    mask[:pen] = mask[-pen:] = True
+    mask[:, :pen] = mask[:, -pen:] = True
+    return Blob(y, x, y + h, x + w, mask)
+
+
+def piece(blob: Blob, c0: int, c1: int) -> Blob:
+    return trim(blob, c0, c1)
+
+
+def test_sides_cut_from_an_empty_frame_are_not_ones():
+    frame = ring(50, 40, 300, 100)
+    left, right = piece(frame, 0, 20), piece(frame, 280, 300)
+    blobs, probs = [frame, left, right], np.stack([junk(), sure(1), sure(1)])
+    assert read(blobs, list(probs)) == ""
+    kept = choose(blobs, probs, params=replace(DEFAULT, explain=0))
+    assert "".join(str(s.digit) for line in kept for s in line) == "11"  # what the rule prevents
+
+
+def test_digits_cut_from_one_blob_that_explain_its_ink_are_read():
+    pair = ring(50, 40, 120, 100)  # read as two halves, each a sure digit
+    blobs = [pair, piece(pair, 0, 60), piece(pair, 60, 120)]
+    assert read(blobs, [junk(), sure(1), sure(1)]) == "11"
+
+
+def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
+    def alone(blobs, probs):
+        lines = choose(blobs, np.stack(probs), shape=(1000, 800))
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    small = box(300, 400, 40, 60)  # 6 % of the picture's height
+    assert alone([small], [sure(4, 0.8)]) == ""  # a blotch the network half takes for a 4
+    assert alone([small], [sure(4, 0.97)]) == "4"  # sure: read
+    assert alone([box(200, 200, 300, 500)], [sure(4, 0.8)]) == "4"  # the subject of the picture: read, flagged unsure
+    row = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
+    assert alone(row, [sure(4, 0.8), sure(2, 0.99), sure(7, 0.99)]) == "427"  # in a line of digits: read
+
+
+def test_a_line_of_one_unsure_digit_beside_the_number_is_dropped():
+    number = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
+    blotch = box(600, 700, 40, 60)  # below and to the right: a line of its own
+    probs = [sure(4), sure(2), sure(7)]
+    lines = choose([*number, blotch], np.stack([*probs, sure(5, 0.8)]), shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[4, 2, 7]]
+    lines = choose([*number, blotch], np.stack([*probs, sure(5, 0.99)]), shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[4, 2, 7], [5]]  # a sure second line stays
