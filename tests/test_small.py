@@ -25,6 +25,12 @@ def test_the_digits_are_a_few_dozen_pixels_tall_and_inside_the_picture():
         assert all(0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h for x0, y0, x1, y1 in crop.boxes)
 
 
+def test_no_digit_is_cut_by_the_crop():
+    for i in range(60):  # a sign whose big font runs the number off it is drawn again (57 did)
+        crop = make_small(i, seed=6)
+        assert crop.boxes[0][0] > 0 and crop.boxes[-1][2] < crop.image.shape[1], i
+
+
 def test_the_digits_stand_out_inside_their_boxes():
     crop = make_small(1, seed=0)
     gray = crop.image.astype(np.float32).mean(axis=2)

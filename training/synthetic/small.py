@@ -36,8 +36,12 @@ def make_small(index: int, seed: int = 0) -> Scene:
     from training.synthetic.signs import make_plate, make_sign
 
     rng = np.random.default_rng([seed, index, 17])
-    source = (make_sign if rng.random() < 0.5 else make_plate)(index, seed + 7919)
-    h, w = source.image.shape[:2]
+    draw = make_sign if rng.random() < 0.5 else make_plate
+    for attempt in range(8):  # a big font can run a number off its sign: the crop would cut digits
+        source = draw(index, seed + 7919 + 104729 * attempt)
+        h, w = source.image.shape[:2]
+        if all(x0 > 0 and y0 > 0 and x1 < w and y1 < h for x0, y0, x1, y1 in source.boxes):  # a box at the edge is cut
+            break
     cx0, cy0, cx1, cy1 = _crop_box(source.boxes, w, h, rng)
     tall = max(b[3] for b in source.boxes) - min(b[1] for b in source.boxes)
     factor = rng.uniform(SMALLEST, LARGEST) / max(1, tall)
