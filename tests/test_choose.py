@@ -110,3 +110,11 @@ def test_a_one_that_keeps_to_the_line_stays_at_its_end():
     assert read([one, five, eight], [sure(1), sure(5), sure(8)]) == "158"
     rising = box(76, 18, 8, 50)  # a handwritten 1 taller than the others, but only upward
     assert read([five, eight, rising], [sure(5), sure(8), sure(1)]) == "581"
+
+
+def test_a_strip_cut_by_the_picture_edge_does_not_set_the_line_height():
+    # a plate's 1 beside a strip of wall that runs off the bottom of the picture, read as a 1 too
+    one, strip = box(350, 180, 36, 66), box(240, 120, 38, 302)
+    lines = choose([one, strip], np.stack([sure(1), sure(1, 0.89)]), shape=(422, 640))
+    assert [[s.digit for s in line] for line in lines] == [[1]]
+    assert lines[0][0].blob is one

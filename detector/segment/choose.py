@@ -12,8 +12,8 @@ digits of one number share their ink.
    ink in both polarities, a frame and what it holds) the set with the most weight
    above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
-   shorter than the line's own digits (a frame side beside them, a speck) is dropped,
-   and so are lines much smaller than the line holding the most evidence (fine print) or
+   shorter than the line's own digits (a frame side beside them, a speck) is dropped
+   (digits the picture's edge cuts do not set the line's height), and so are lines much smaller than the line holding the most evidence (fine print) or
    much taller (an edge standing apart, read as a 1). ``fill_gaps`` then adds the less
    sure candidates that fit a line exactly.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
@@ -85,19 +85,22 @@ def choose(
         scored = [
             Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
         ]
-        lines = framed_ends(fill_gaps(_consistent_best(plausible(scored, params), params), scored, params), params)
+        best = _consistent_best(plausible(scored, params), params, shape)
+        lines = framed_ends(fill_gaps(best, scored, params), params)
         lines = lone_strokes(shown_lines(lines), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
     return max(readings, key=evidence)
 
 
-def _consistent_best(pool: list[Scored], params: SegmentParams, rounds: int = 4) -> list[list[Scored]]:
+def _consistent_best(
+    pool: list[Scored], params: SegmentParams, shape: tuple[int, int] | None = None, rounds: int = 4
+) -> list[list[Scored]]:
     """The best set's consistent lines; what the lines drop leaves the pool and the choice is made again,
     so a digit that lost to a frame-and-digit blob comes back once that blob is found too tall."""
     lines: list[list[Scored]] = []
     for _ in range(rounds):
         chosen = best_set(pool, params)
-        lines = consistent_lines(chosen, params)
+        lines = consistent_lines(chosen, params, shape)
         kept = {id(s) for line in lines for s in line}
         dropped = {id(s) for s in chosen} - kept
         if not dropped:
@@ -189,20 +192,36 @@ def _greedy(group: list[int], conflicts: list[set[int]], scored: list[Scored]) -
     return taken
 
 
-def line_height(line: list[Scored]) -> float:
-    """The height of a line's digits: the median of those that are not 1s (a 1 may be a frame side), else of all."""
-    shaped = [s.blob.height for s in line if s.digit != 1]
-    return float(np.median(shaped or [s.blob.height for s in line]))
+def line_height(line: list[Scored], shape: tuple[int, int] | None = None, margin: int = 0) -> float:
+    """The height of a line's digits: the median of those that are not 1s (a 1 may be a frame side), else of all.
+
+    With the picture's ``shape``, digits within ``margin`` px of its edge count only when
+    all do: the photo cut them, so their height is not theirs (a strip of wall read as a 1).
+    """
+    inside = [s for s in line if shape is None or not at_edge(s.blob, shape, margin)] or line
+    shaped = [s.blob.height for s in inside if s.digit != 1]
+    return float(np.median(shaped or [s.blob.height for s in inside]))
 
 
-def consistent_lines(chosen: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Group the chosen digits into lines and drop what does not fit its line or the main line."""
+def at_edge(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
+    """True when the blob comes within ``margin`` px of the picture's edge."""
+    h, w = shape
+    return blob.x0 <= margin or blob.y0 <= margin or blob.x1 >= w - margin or blob.y1 >= h - margin
+
+
+def consistent_lines(
+    chosen: list[Scored], params: SegmentParams = DEFAULT, shape: tuple[int, int] | None = None
+) -> list[list[Scored]]:
+    """Group the chosen digits into lines and drop what does not fit its line or the main line.
+
+    ``shape``: the working picture's, so that digits cut by its edge do not set a line's height.
+    """
     by_blob = {id(s.blob): s for s in chosen}
     lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen], params=params)]
     tall, short = params.tall_digit, params.short_digit
     kept = []
     for line in lines:
-        height = line_height(line)
+        height = line_height(line, shape, params.edge_margin)
         line = [s for s in line if short * height <= s.blob.height <= tall * height]
         if line:
             kept.append(line)
