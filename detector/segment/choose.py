@@ -13,9 +13,10 @@ digits of one number share their ink.
    above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
    shorter than the line's own digits (a frame side beside them, a speck) is dropped
-   (digits the picture's edge cuts do not set the line's height), and so are lines much smaller than the line holding the most evidence (fine print) or
-   much taller (an edge standing apart, read as a 1). ``fill_gaps`` then adds the less
-   sure candidates that fit a line exactly.
+   (digits the picture's edge cuts do not set the line's height), and so are lines much
+   smaller than the line holding the most evidence (fine print) or much taller (an edge
+   standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
+   a line exactly.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below is the side of the plate or frame around them.
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
