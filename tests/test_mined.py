@@ -93,3 +93,9 @@ def test_mining_is_deterministic_and_yields_network_inputs_with_both_kinds_of_la
     assert images.dtype == np.float32 and images.shape[1:] == (28, 28) and len(images) == len(found)
     assert images.min() >= 0 and images.max() <= 1
     assert (found == NOT_DIGIT).any() and (found < NOT_DIGIT).any()
+
+
+def test_the_mined_kinds_are_generators():
+    from training.synthetic.mined import MINED_KINDS
+
+    assert set(MINED_KINDS) <= set(generators(*fake_digits(), seed=5))

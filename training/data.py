@@ -20,7 +20,7 @@ from detector.preprocess import to_gray
 from detector.preprocess_batch import prepare_batch
 from training.config import TrainConfig
 
-MINED_VERSION = 7  # the labelling and pictures of mined candidates; a change makes new caches
+MINED_VERSION = 6  # the labelling and pictures of mined candidates; a change makes new caches
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def mined_split(pictures: int, seed: int, cfg: TrainConfig, workers: int = 2) ->
     from concurrent.futures import ProcessPoolExecutor
 
     from training.synthetic import generators
-    from training.synthetic.mined import mine
+    from training.synthetic.mined import MINED_KINDS, mine
 
     judge = cfg.judge
     tag = "" if judge is None else "_" + hashlib.sha256(Path(judge).read_bytes()).hexdigest()[:10]
@@ -195,7 +195,7 @@ def mined_split(pictures: int, seed: int, cfg: TrainConfig, workers: int = 2) ->
     if (split := _load(cached)) is not None:
         return split
     digits, labels = _training_digits(cfg)
-    names = list(generators(digits, labels, seed))
+    names = [name for name in generators(digits, labels, seed) if name in MINED_KINDS]
     step = -(-pictures // workers)  # pictures per worker, rounded up
     shares = [(k * step, min(pictures, (k + 1) * step)) for k in range(workers)]
     jobs = [(dict.fromkeys(names, stop - start), seed, digits, labels, start, judge) for start, stop in shares]
