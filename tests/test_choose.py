@@ -96,6 +96,11 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     assert read([four, unsure, two], [sure(4), torn, sure(2)]) == "442"
     low = box(30, 60, 24, 20)  # as unsure, but not of the line's height and baseline
     assert read([four, low, two], [sure(4), torn, sure(2)]) == "42"
+    doubt = sure(10, 0.76)
+    doubt[4] = 0.22  # the network calls it junk, a little 4: where it stands in the line, it is a digit
+    assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "442"
+    doubt[4], doubt[10] = 0.12, 0.86  # too little of a digit even there
+    assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
 
 
 def test_a_plate_side_reaching_past_the_digits_both_ways_is_no_one():

@@ -78,7 +78,9 @@ class SegmentParams:
 
     # choose: the reading by evidence (detector.segment.choose)
     keep: float = 0.5  # a candidate less sure than this of any digit is not read
-    gap_keep: float = 0.3  # ... unless it fits a line of digits exactly (height, top, bottom) and is this sure
+    # ... unless it fits a line of digits exactly (height, top, bottom) and is this sure: 0.2 read 3 more of the
+    # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none
+    gap_keep: float = 0.2
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
