@@ -30,6 +30,11 @@ SMALL_SIDE = 32  # images no larger than this on both sides hold one digit
 # (bench --signs): 0.99-0.995 read them best; always looking (1.0) lets a page edge's shadow
 # in the other polarity add a digit to a handwritten 6.
 SURE = 0.995
+# Candidates of a photo less sure than this of their likeliest class are read again moved by a pixel
+# each way (Predictor.steady_probabilities). Averaging over the shifts read 8 more of the 3,000
+# generated pictures of seeds 1 and 6 right (digit-free 5, plates 1, small crops 2), lost none, and
+# took 3 of the 25 digit-free pictures' sure false digits away; about 3 candidates in 10 are re-read.
+STEADY_BELOW = 0.99
 
 
 class Predictor:
@@ -55,6 +60,21 @@ class Predictor:
     def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Return class probabilities (N, classes) for prepared inputs (N, 28, 28) in 0..1 (column 10: not a digit)."""
         return self.model.probabilities(prepared, batch_size)
+
+    def steady_probabilities(self, prepared: np.ndarray, below: float = STEADY_BELOW) -> np.ndarray:
+        """Class probabilities as :meth:`probabilities`, those less than ``below`` sure averaged over 1 px shifts.
+
+        A crop cut from a photo could as well have been cut a pixel to any side; where the
+        network is not sure of the crop as cut, its answer is averaged over the crop and the
+        four crops moved by one pixel (test-time augmentation), which steadies it.
+        """
+        probs = self.probabilities(prepared)
+        unsure = np.flatnonzero(probs.max(axis=1) < below)
+        if len(unsure):
+            crops = prepared[unsure]
+            moved = [np.roll(crops, step, axis) for axis in (1, 2) for step in (1, -1)]
+            probs[unsure] = (probs[unsure] + sum(self.probabilities(m) for m in moved)) / (1 + len(moved))
+        return probs
 
     def _digits(self, prepared: list[np.ndarray], boxes: list, lines: list[int], scale: float) -> tuple:
         if not prepared:
@@ -104,7 +124,7 @@ class Predictor:
         proposals = propose_digits(gray)
         if not proposals.blobs:
             return ()
-        probs = self.probabilities(proposals.inputs)
+        probs = self.steady_probabilities(proposals.inputs)
         return tuple(
             digit_result(s.probs, _scale_box(proposals.boxes[s.index], scale), k)
             for k, line in enumerate(choose(proposals.blobs, probs, proposals.dark_ink, shape=proposals.shape))

@@ -83,3 +83,32 @@ def test_only_specks_and_frame_edges_read_nothing(reader):
         draw.ellipse((x, y, x + 5, y + 5), fill=50)
     reading = reader.read_array(noisy(img))
     assert reading.number == ""
+
+
+class _LeaningModel:
+    """A stand-in network: sure of 1 for ink on the left, of 7 for ink on the right, torn in between."""
+
+    def probabilities(self, prepared: np.ndarray, batch_size: int = 256) -> np.ndarray:
+        columns = np.arange(prepared.shape[2])
+        mass = prepared.sum(axis=(1, 2))
+        centre = (prepared.sum(axis=1) * columns).sum(axis=1) / np.maximum(mass, 1e-6)
+        right = np.clip((centre - 11.0) / 5.0, 0.0, 1.0) ** 2  # 0 at column 11 or left of it, 1 at 16 or right
+        probs = np.zeros((len(prepared), 11))
+        probs[:, 1], probs[:, 7] = 1 - right, right
+        return probs
+
+
+def test_unsure_candidates_are_averaged_over_one_pixel_shifts_and_sure_ones_kept():
+    from detector.config import ModelConfig
+    from detector.predict import Predictor
+
+    crops = np.zeros((2, 28, 28), np.float32)
+    crops[0, 8:20, 4:7] = 1.0  # far left: sure of a 1
+    crops[1, 8:20, 12:15] = 1.0  # centre column 13: torn
+    predictor = Predictor(_LeaningModel(), ModelConfig())
+    plain, steady = predictor.probabilities(crops), predictor.steady_probabilities(crops)
+    assert np.array_equal(steady[0], plain[0])
+    moved = [np.roll(crops[1:], step, axis) for axis in (1, 2) for step in (1, -1)]
+    expected = (plain[1] + sum(predictor.probabilities(m)[0] for m in moved)) / 5
+    assert np.allclose(steady[1], expected) and not np.allclose(steady[1], plain[1])
+    assert np.isclose(steady[1].sum(), 1.0)
