@@ -125,10 +125,10 @@ class Predictor:
         if not proposals.blobs:
             return ()
         probs = self.steady_probabilities(proposals.inputs)
+        p = proposals
+        lines = choose(p.blobs, probs, p.dark_ink, shape=p.shape, strengths=p.strengths)
         return tuple(
-            digit_result(s.probs, _scale_box(proposals.boxes[s.index], scale), k)
-            for k, line in enumerate(choose(proposals.blobs, probs, proposals.dark_ink, shape=proposals.shape))
-            for s in line
+            digit_result(s.probs, _scale_box(p.boxes[s.index], scale), k) for k, line in enumerate(lines) for s in line
         )
 
     def _read_crops(self, crops: list, scale: float) -> tuple[DigitResult, ...]:

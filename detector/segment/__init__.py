@@ -29,6 +29,7 @@ from detector.segment.blobs import (
     is_dash,
     merge_fragments,
     split_touching,
+    strength,
     touches_edge,
 )
 from detector.segment.ink import ink_mask, page_ink, working_copy
@@ -121,6 +122,7 @@ class Proposals:
         boxes: (x, y, w, h) of each candidate in the pixels of the given array.
         shape: (height, width) of the working copy the blobs are in.
         sources: How each was made: "blob", "merged" or "split" (cut from a larger blob).
+        strengths: How far each one's ink stands out from its paper, 0..1 (:func:`~detector.segment.blobs.strength`).
     """
 
     blobs: list[Blob]
@@ -129,6 +131,7 @@ class Proposals:
     boxes: list[tuple[int, int, int, int]]
     shape: tuple[int, int] = (0, 0)
     sources: list[str] = field(default_factory=list)
+    strengths: list[float] = field(default_factory=list)
 
 
 def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
@@ -146,7 +149,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    blobs, dark, inputs, boxes, sources = [], [], [], [], []
+    blobs, dark, inputs, boxes, sources, strengths = [], [], [], [], [], []
     for candidate in propose(work, params=params):
         crop = cut_digit(candidate.ink, candidate.blob, params)
         box = ink_box(crop)
@@ -158,8 +161,9 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
         boxes.append(_box(candidate.blob, scale, gray.shape))
         sources.append(candidate.source)
+        strengths.append(strength(candidate.blob, candidate.ink))
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, dark, stacked, boxes, work.shape, sources)
+    return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths)
 
 
 def _find(

@@ -31,9 +31,10 @@ def lone_strokes(
     the clear subject of the picture: one that touches the picture's edge is the edge of
     something (a door, a frame, a table), a small one the network doubts at all (less than
     ``lone_sure``) is a mark, a tall one (``lone_small`` of the picture or more: a 1 drawn
-    with a ruler) needs ``subject_sure``, and one cut from a larger blob whose ink the
-    reading leaves unread (:func:`explained`; ``scored`` are all the candidates of the
-    polarity) is the side of a frame.
+    with a ruler) needs ``subject_sure``, one that stands out from its paper by less than
+    ``lone_strength`` is a strip of shaded wall or paper between two edges, and one cut from
+    a larger blob whose ink the reading leaves unread (:func:`explained`; ``scored`` are all
+    the candidates of the polarity) is the side of a frame.
     """
     if any(s.digit != 1 for line in lines for s in line):
         return lines
@@ -43,7 +44,8 @@ def lone_strokes(
         b = s.blob
         inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
         subject = shape is not None and b.height >= params.lone_small * shape[0]
-        return inside and s.weight >= (params.subject_sure if subject else params.lone_sure)
+        sure = s.weight >= (params.subject_sure if subject else params.lone_sure)
+        return inside and sure and s.strength >= params.lone_strength
 
     lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
     return explained(lines, scored, params) if scored and params.explain > 0 else lines

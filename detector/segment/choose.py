@@ -53,6 +53,7 @@ class Scored:
     blob: Blob
     probs: np.ndarray  # (classes,) class probabilities
     index: int  # position among the candidates given to :func:`choose`
+    strength: float = 1.0  # how far its ink stands out from its paper, 0..1 (:func:`detector.segment.blobs.strength`)
 
     @property
     def digit(self) -> int:
@@ -69,6 +70,7 @@ def choose(
     dark_ink: list[bool] | None = None,
     *,
     shape: tuple[int, int] | None = None,
+    strengths: list[float] | None = None,
     params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
@@ -78,13 +80,17 @@ def choose(
         probs: (len(blobs), classes) class probabilities from the network.
         dark_ink: The polarity each candidate was read in (None: all one polarity).
         shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
+        strengths: How far each candidate's ink stands out from its paper (None: unknown, all full).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
+    strengths = [1.0] * len(blobs) if strengths is None else strengths
     readings = []
     for polarity in (True, False):
         scored = [
-            Scored(b, p, i) for i, (b, p, d) in enumerate(zip(blobs, probs, dark_ink, strict=True)) if d == polarity
+            Scored(b, p, i, st)
+            for i, (b, p, d, st) in enumerate(zip(blobs, probs, dark_ink, strengths, strict=True))
+            if d == polarity
         ]
         best = _consistent_best(plausible(scored, params), params, shape)
         lines = framed_ends(fill_gaps(best, scored, params), params)
