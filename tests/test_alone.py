@@ -55,6 +55,19 @@ def test_sides_cut_from_an_empty_frame_are_not_ones():
     assert "".join(str(s.digit) for line in kept for s in line) == "11"  # what the rule prevents
 
 
+def test_sides_left_when_a_frames_bars_are_cut_as_rules_are_not_ones():
+    frame = ring(50, 40, 300, 100, pen=10)
+    # the rule finder took the top and bottom away, into the corners: the sides are blobs of their own,
+    # each less than the ring holds in its box
+    left, right = box(50, 40, 10, 100), box(340, 40, 10, 100)
+    for side, cut in ((left, slice(6, None)), (right, slice(None, 4))):
+        side.mask[:10, cut] = side.mask[-10:, cut] = False
+    assert read([frame, left, right], [junk(), sure(1), sure(1)]) == ""
+    underlined = Blob(40, 140, 150, 200, np.zeros((110, 60), bool))
+    underlined.mask[:100, 24:38] = underlined.mask[104:, :] = True  # a marker 1 and the line under it: no hole
+    assert read([underlined, box(164, 40, 14, 100)], [junk(), sure(1)]) == "1"
+
+
 def test_digits_cut_from_one_blob_that_explain_its_ink_are_read():
     pair = ring(50, 40, 120, 100)  # read as two halves, each a sure digit
     blobs = [pair, piece(pair, 0, 60), piece(pair, 60, 120)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import ndimage
 
 from detector.segment.blobs import Blob
 from detector.segment.params import DEFAULT, SegmentParams
@@ -80,11 +81,13 @@ def not_only_bars(lines: list[list[Scored]], params: SegmentParams = DEFAULT) ->
     return [] if all(is_bar(s.blob, params) for line in lines for s in line) else lines
 
 
-def piece_of(s: Scored, scored: list[Scored]) -> Scored | None:
+def piece_of(s: Scored, scored: list[Scored], params: SegmentParams = DEFAULT) -> Scored | None:
     """The largest candidate that ``s`` was cut from, or None.
 
-    That is a larger candidate whose ink within s's box is exactly s's ink: a split piece's
-    blob, not one beside it (a digit inside a frame is not the frame's ink).
+    That is a larger candidate whose ink within s's box is exactly s's ink (a split piece's
+    blob, not one beside it: a digit inside a frame is not the frame's ink), or holds all of
+    it and more where the larger one is a ring around a hole (:func:`is_ring`): a frame whose
+    top and bottom were cut away as rules of lined paper leaves its sides as blobs of their own.
     """
     b, best = s.blob, None
     for t in scored:
@@ -92,10 +95,22 @@ def piece_of(s: Scored, scored: list[Scored]) -> Scored | None:
         inside = o.y0 <= b.y0 and o.x0 <= b.x0 and b.y1 <= o.y1 and b.x1 <= o.x1
         if not inside or o.height * o.width <= b.height * b.width:
             continue
-        larger = best is None or o.height * o.width > best.blob.height * best.blob.width
-        if larger and np.array_equal(o.mask[b.y0 - o.y0 : b.y1 - o.y0, b.x0 - o.x0 : b.x1 - o.x0], b.mask):
+        if best is not None and o.height * o.width <= best.blob.height * best.blob.width:
+            continue
+        there = o.mask[b.y0 - o.y0 : b.y1 - o.y0, b.x0 - o.x0 : b.x1 - o.x0]
+        if np.array_equal(there, b.mask) or (not (b.mask & ~there).any() and is_ring(o, params)):
             best = t
     return best
+
+
+def is_ring(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
+    """True for a blob around a hole at least ``params.ring_hole`` times its ink: a frame or a plate's border.
+
+    A digit's loops are small beside its strokes (a 0 encloses about its own ink), a frame's
+    inside is most of its box.
+    """
+    hole = int(ndimage.binary_fill_holes(blob.mask).sum()) - int(blob.mask.sum())
+    return hole >= params.ring_hole * int(blob.mask.sum())
 
 
 def explained(lines: list[list[Scored]], scored: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
@@ -107,7 +122,7 @@ def explained(lines: list[list[Scored]], scored: list[Scored], params: SegmentPa
     touching 1s hold all of theirs.
     """
     chosen = [s for line in lines for s in line]
-    whole = {id(s): piece_of(s, scored) for s in chosen}
+    whole = {id(s): piece_of(s, scored, params) for s in chosen}
     keep = set()
     for s in chosen:
         w = whole[id(s)]

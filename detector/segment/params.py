@@ -85,6 +85,7 @@ class SegmentParams:
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
     explain: float = 0.7  # ... and 1s cut from one blob hold at least this fraction of its ink (0: off)
+    ring_hole: float = 2.0  # a blob around a hole this many times its ink is a frame (its sides are pieces of it)
     lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
     # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
     # 1 drawn on the pad measures 0.84, 0.78 averaged over shifts (0.7 and 0.8 read seeds 1 and 6 alike)
