@@ -87,6 +87,17 @@ def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
     assert alone(row, [sure(4, 0.8), sure(2, 0.99), sure(7, 0.99)]) == "427"  # in a line of digits: read
 
 
+def test_a_lone_digit_cut_by_the_edge_that_barely_stands_out_is_no_reading():
+    def alone(blob, strength):
+        lines = choose([blob], sure(7)[None], shape=(1000, 800), strengths=[strength])
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    at_top, inside = box(300, 0, 40, 60), box(300, 400, 300, 500)
+    assert alone(at_top, 0.19) == ""  # mottled paper along the top edge, read as a sure 7
+    assert alone(at_top, 0.6) == "7"  # ink, cut by the edge: still read
+    assert alone(inside, 0.19) == "7"  # faint, but clear of the edge: still read
+
+
 def test_a_line_of_one_unsure_digit_beside_the_number_is_dropped():
     number = [box(300 + 50 * k, 400, 40, 60) for k in range(3)]
     blotch = box(600, 700, 40, 60)  # below and to the right: a line of its own
@@ -104,6 +115,6 @@ def test_a_lone_stroke_that_barely_stands_out_from_its_paper_is_no_one():
     bold = choose([strip], sure(1, 0.97)[None], shape=(200, 300), strengths=[0.6])
     assert faint == [] and [[s.digit for s in line] for line in bold] == [[1]]
     beside = choose(
-        [strip, box(170, 40, 60, 120)], np.stack([sure(1), sure(4)]), shape=(200, 300), strengths=[0.2, 0.6]
+        [strip, box(170, 40, 60, 120)], np.stack([sure(1), sure(4)]), shape=(200, 300), strengths=[0.3, 0.35]
     )
     assert [[s.digit for s in line] for line in beside] == [[1, 4]]  # beside a digit, the line shows it is writing

@@ -103,6 +103,44 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
 
 
+def test_a_wide_torn_digit_beside_the_line_is_read():
+    # a wide, unsure 1 just before "76": its box starts more than a height before the line, its edge does not
+    one, seven, six = box(0, 30, 40, 40), box(56, 30, 24, 40), box(86, 30, 24, 40)
+    torn = sure(1, 0.33)
+    torn[10] = 0.5
+    assert read([one, seven, six], [torn, sure(7), sure(6)]) == "176"
+    far = box(-30, 30, 40, 40)  # 46 px from the line: a digit's height and more
+    assert read([far, seven, six], [torn, sure(7), sure(6)]) == "76"
+
+
+def test_the_paper_around_a_digit_read_in_the_other_polarity_is_not_a_digit():
+    eight, around = box(100, 100, 90, 150), box(80, 80, 130, 190)  # the paper just around a dark 8, read as light ink
+    probs = np.stack([sure(8, 0.99), sure(3, 0.996)])
+    lines = choose([eight, around], probs, [True, False], strengths=[0.7, 0.5])
+    assert [[s.digit for s in line] for line in lines] == [[8]]
+    # a white 0 on a dark plate around a dark blob as strong as it (its hole): both stay candidates
+    lines = choose([eight, around], np.stack([sure(0, 0.95), sure(0, 0.99)]), [True, False], strengths=[0.7, 0.7])
+    assert [[s.digit for s in line] for line in lines] == [[0]] and lines[0][0].index == 1
+    # the paper in a 6's loop, read as a light 1 and stronger than the 6: a small part of it, not its paper
+    six, loop = box(100, 100, 60, 100), box(120, 150, 12, 30)
+    lines = choose([six, loop], np.stack([sure(6, 0.99), sure(1, 0.95)]), [True, False], strengths=[0.6, 0.75])
+    assert [[s.digit for s in line] for line in lines] == [[6]]
+
+
+def test_a_one_ending_a_line_much_fainter_than_its_digits_is_a_side():
+    # a plate's border beside "58", cut short by the crop: it keeps to the line, but it is not of the paint
+    five, eight, side = box(14, 30, 24, 40), box(44, 30, 24, 40), box(76, 28, 5, 44)
+
+    def number(side_strength: float) -> str:
+        lines = choose([five, eight, side], np.stack([sure(5), sure(8), sure(1)]), strengths=[0.9, 0.9, side_strength])
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert number(0.5) == "58"
+    assert number(0.85) == "581"  # as strong as the digits: a written 1
+    side = box(76, 28, 14, 44)  # as faint, but as wide as a handwritten 1
+    assert number(0.5) == "581"
+
+
 def test_a_plate_side_reaching_past_the_digits_both_ways_is_no_one():
     # the side of a plate beside "58": as tall as 1.4 digits, it overlaps the line in height
     side, five, eight = box(0, 22, 5, 56), box(14, 30, 24, 40), box(44, 30, 24, 40)

@@ -60,14 +60,19 @@ def small_and_alone(
     A number someone photographs or draws fills a good part of the picture, or stands in a
     line of digits that shows it is writing. A lone digit shorter than ``lone_small`` of the
     picture, or a line of one digit beside the number's line, that the network doubts is far
-    likelier a blotch of grain or wall, a letter or a speck.
+    likelier a blotch of grain or wall, a letter or a speck. So is a lone digit the picture's
+    edge cuts that stands out from its paper by less than ``edge_strength``: the mottling of
+    paper or wall along the edge, or the table behind it.
     """
     digits = [s for line in lines for s in line]
     if shape is None or not digits:
         return lines
     if len(digits) == 1:
-        s = digits[0]
-        return [] if s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0] else lines
+        s, m = digits[0], params.edge_margin
+        b = s.blob
+        cut = b.x0 <= m or b.y0 <= m or b.x1 >= shape[1] - m or b.y1 >= shape[0] - m
+        doubted = s.weight < params.lone_sure and b.height < params.lone_small * shape[0]
+        return [] if doubted or (cut and s.strength < params.edge_strength) else lines
     return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
 
 

@@ -5,7 +5,8 @@ probabilities. Its *weight* is the probability of its likeliest digit, which is 
 for junk (the network says "not a digit") and for a shape between two digits. The
 reading is chosen in each polarity (dark ink on light, light on dark) in the steps below,
 each a small function, and the polarity whose reading holds more evidence wins: the
-digits of one number share their ink.
+digits of one number share their ink. First, ``halos`` sets aside the candidates that are
+the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it).
 
 1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
@@ -18,7 +19,8 @@ digits of one number share their ink.
    standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
    a line exactly.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
-   and below is the side of the plate or frame around them.
+   and below, or that stands out from its paper much less than they do, is the side of the
+   plate or frame around them.
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
 6. The steps for digits that stand alone (:mod:`detector.segment.alone`):
@@ -85,18 +87,54 @@ def choose(
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     strengths = [1.0] * len(blobs) if strengths is None else strengths
+    paper = halos(blobs, probs, dark_ink, strengths, params)
     readings = []
     for polarity in (True, False):
         scored = [
             Scored(b, p, i, st)
             for i, (b, p, d, st) in enumerate(zip(blobs, probs, dark_ink, strengths, strict=True))
-            if d == polarity
+            if d == polarity and i not in paper
         ]
         best = _consistent_best(plausible(scored, params), params, shape)
         lines = framed_ends(fill_gaps(best, scored, params), params)
         lines = lone_strokes(shown_lines(lines), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
     return max(readings, key=evidence)
+
+
+def halos(
+    blobs: list[Blob],
+    probs: np.ndarray,
+    dark_ink: list[bool],
+    strengths: list[float],
+    params: SegmentParams = DEFAULT,
+) -> set[int]:
+    """The candidates that are the paper around a digit of the other polarity, by index.
+
+    Under uneven light the paper just around dark strokes is brighter than the paper the
+    lighting correction expects there, so read as light ink it makes a blob that wraps the
+    digit, shaped like it (an 8's surroundings read as a 3). Such a candidate's box holds a
+    candidate of the other polarity with room on all four sides and spanning at least half its
+    height and width, one the network is at least ``lone_sure`` of and that stands out from
+    its paper by ``halo_margin`` more than it.
+    """
+    if not blobs:
+        return set()
+    box = np.array([(b.y0, b.x0, b.y1, b.x1) for b in blobs])
+    dark = np.asarray(dark_ink, bool)
+    strong = np.asarray(strengths, float)
+    sure = probs[:, :DIGITS].max(axis=1) >= params.lone_sure
+    inner = np.flatnonzero(sure)
+    if not len(inner):
+        return set()
+    a, b = box[:, None, :], box[None, inner, :]
+    around = (a[..., 0] < b[..., 0]) & (a[..., 1] < b[..., 1]) & (a[..., 2] > b[..., 2]) & (a[..., 3] > b[..., 3])
+    # ... and fills it: at least half its height and width (the paper in a 6's loop is a small part of the 6)
+    around &= 2 * (b[..., 2] - b[..., 0]) >= a[..., 2] - a[..., 0]
+    around &= 2 * (b[..., 3] - b[..., 1]) >= a[..., 3] - a[..., 1]
+    other = dark[:, None] != dark[None, inner]
+    stronger = strong[None, inner] >= strong[:, None] + params.halo_margin
+    return {int(i) for i in np.flatnonzero((around & other & stronger).any(axis=1))}
 
 
 def _consistent_best(
@@ -240,7 +278,10 @@ def consistent_lines(
 
 
 def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) -> bool:
-    """True when a candidate has the height, top and bottom of a line's digits and stands in or beside it."""
+    """True when a candidate has the height, top and bottom of a line's digits and stands in or beside it.
+
+    Beside: less than a digit's height from the line's first or last digit.
+    """
     height = float(np.median([t.blob.height for t in line]))
     top = float(np.median([t.blob.y0 for t in line]))
     bottom = float(np.median([t.blob.y1 for t in line]))
@@ -251,8 +292,8 @@ def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) ->
         abs(b.height - height) <= slack
         and abs(b.y0 - top) <= slack
         and abs(b.y1 - bottom) <= slack
-        and left <= b.x0
-        and b.x1 <= right
+        and left <= b.x1
+        and b.x0 <= right
     )
 
 
@@ -278,23 +319,28 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
 
 
 def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Drop the 1s at either end of a line that reach past its digits both above and below.
+    """Drop the 1s at either end of a line that are the side of a plate or frame around it.
 
-    The side of a plate or frame stands beside the number and overlaps it in height, so it
-    joins the line, but it runs past the digits' tops and bottoms by ``side_reach`` of their
-    height or more, where a printed or written 1 keeps to the line at least at one end.
+    Such a side stands beside the number and overlaps it in height, so it joins the line.
+    It either runs past the digits' tops and bottoms by ``side_reach`` of their height or
+    more, where a printed or written 1 keeps to the line at least at one end, or it is a
+    thin line (narrower than ``side_width`` of the digits' median width) that stands out from
+    its paper by less than ``side_strength`` of the digits' median strength: the digits of one
+    number share their paint or ink, and a plate's border or an edge's shadow is not of it.
     Measured against the line's digits that are not 1s.
     """
     out = []
     for line in lines:
         line = list(line)
-        shaped = [s.blob for s in line if s.digit != 1]
+        shaped = [s for s in line if s.digit != 1]
         if shaped and len(line) >= 2:
-            top = float(np.median([b.y0 for b in shaped]))
-            bottom = float(np.median([b.y1 for b in shaped]))
-            reach = params.side_reach * float(np.median([b.height for b in shaped]))
+            top = float(np.median([s.blob.y0 for s in shaped]))
+            bottom = float(np.median([s.blob.y1 for s in shaped]))
+            reach = params.side_reach * float(np.median([s.blob.height for s in shaped]))
+            faint = params.side_strength * float(np.median([s.strength for s in shaped]))
+            thin = params.side_width * float(np.median([s.blob.width for s in shaped]))
             for end in (0, -1):
-                while len(line) >= 2 and _side(line[end], top, bottom, reach):
+                while len(line) >= 2 and (_side(line[end], top, bottom, reach) or _faint_one(line[end], faint, thin)):
                     line.pop(end)
         out.append(line)
     return out
@@ -303,6 +349,11 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
 def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:
     """True for a 1 that runs more than ``reach`` above ``top`` and below ``bottom``."""
     return s.digit == 1 and top - s.blob.y0 > reach and s.blob.y1 - bottom > reach
+
+
+def _faint_one(s: Scored, faint: float, thin: float) -> bool:
+    """True for a 1 weaker than ``faint`` and narrower than ``thin``."""
+    return s.digit == 1 and s.strength < faint and s.blob.width < thin
 
 
 def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:

@@ -93,8 +93,19 @@ class SegmentParams:
     # ... and every such stroke stands out from its paper by this much (blobs.strength): the 92 lone 1s read
     # right at seeds 1 and 6 measure 0.46 or more; 7 of the 19 false ones (strips of shaded wall) less than this
     lone_strength: float = 0.35
+    # ... and a lone digit of any kind that the picture's edge cuts, this much: at seeds 1 and 6, 3 lone
+    # false digits (paper grain, the table) measured 0.16-0.20, the faintest lone digit read right at the edge 0.24
+    edge_strength: float = 0.22
     side_reach: float = 0.1  # a 1 ending a line that reaches this far past its digits above and below is a side
+    # ... and so is a thin one (side_width of the digits' median width) standing out from its paper by less
+    # than side_strength of the digits' median: at seeds 1 and 6 the extra 1s of plates' borders in small
+    # crops measured 0.47-0.68 at 0.16-0.35 of the digits' width; a handwritten 1 in a scene measured 0.79
+    side_strength: float = 0.7
+    side_width: float = 0.4
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
+    # a candidate around a sure one of the other polarity this much stronger is its paper: the four such
+    # halos at seeds 1 and 6 measured 0.18-0.54 weaker, the paper in a plate's 0 (its hole) 0.11 stronger
+    halo_margin: float = 0.15
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
     bar_aspect: float = 12.0  # a solid stroke this many times taller than wide ...
