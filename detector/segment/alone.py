@@ -43,13 +43,19 @@ def lone_strokes(
 
     def clear(s: Scored) -> bool:
         b = s.blob
-        inside = shape is None or (b.x0 > m and b.y0 > m and b.x1 < shape[1] - m and b.y1 < shape[0] - m)
+        inside = shape is None or not at_edge(b, shape, m)
         subject = shape is not None and b.height >= params.lone_small * shape[0]
         sure = s.weight >= (params.subject_sure if subject else params.lone_sure)
         return inside and sure and s.strength >= params.lone_strength
 
     lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
     return explained(lines, scored, params) if scored and params.explain > 0 else lines
+
+
+def at_edge(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
+    """True when the blob comes within ``margin`` px of the picture's edge."""
+    h, w = shape
+    return blob.x0 <= margin or blob.y0 <= margin or blob.x1 >= w - margin or blob.y1 >= h - margin
 
 
 def small_and_alone(
@@ -68,11 +74,10 @@ def small_and_alone(
     if shape is None or not digits:
         return lines
     if len(digits) == 1:
-        s, m = digits[0], params.edge_margin
-        b = s.blob
-        cut = b.x0 <= m or b.y0 <= m or b.x1 >= shape[1] - m or b.y1 >= shape[0] - m
-        doubted = s.weight < params.lone_sure and b.height < params.lone_small * shape[0]
-        return [] if doubted or (cut and s.strength < params.edge_strength) else lines
+        s = digits[0]
+        doubted = s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0]
+        faint_at_edge = at_edge(s.blob, shape, params.edge_margin) and s.strength < params.edge_strength
+        return [] if doubted or faint_at_edge else lines
     return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.config import DIGITS
-from detector.segment.alone import lone_strokes, not_only_bars, small_and_alone
+from detector.segment.alone import at_edge, lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
 from detector.segment.params import DEFAULT, SegmentParams
@@ -246,12 +246,6 @@ def line_height(line: list[Scored], shape: tuple[int, int] | None = None, margin
     inside = [s for s in line if shape is None or not at_edge(s.blob, shape, margin)] or line
     shaped = [s.blob.height for s in inside if s.digit != 1]
     return float(np.median(shaped or [s.blob.height for s in inside]))
-
-
-def at_edge(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
-    """True when the blob comes within ``margin`` px of the picture's edge."""
-    h, w = shape
-    return blob.x0 <= margin or blob.y0 <= margin or blob.x1 >= w - margin or blob.y1 >= h - margin
 
 
 def consistent_lines(
