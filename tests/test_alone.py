@@ -35,6 +35,20 @@ def test_a_lone_stroke_at_the_picture_edge_or_in_doubt_is_no_one():
     assert lone(box(140, 50, 10, 40), 0.85) == ""  # a small stroke needs lone_sure
 
 
+def test_stretches_of_one_straight_line_cut_by_crossing_lines_are_not_ones():
+    def lone(blobs: list[Blob], probs: list[np.ndarray]) -> str:
+        lines = choose(blobs, np.stack(probs), shape=(300, 300))
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    upper, lower = box(140, 20, 14, 110), box(141, 150, 13, 120)  # a tile joint, cut by a horizontal one
+    assert lone([upper], [sure(1)]) == "1"
+    assert lone([upper, lower], [sure(1), junk()]) == ""
+    assert lone([upper, lower], [sure(1), sure(1)]) == ""
+    assert lone([upper, box(100, 150, 40, 120)], [sure(1), junk()]) == "1"  # ink below, but not in its columns
+    two = [upper, box(180, 20, 40, 110)]
+    assert lone([*two, lower], [sure(1), sure(4), junk()]) == "14"  # beside other digits the line shows it is writing
+
+
 def ring(x: int, y: int, w: int, h: int, pen: int = 6) -> Blob:
     mask = np.zeros((h, w), bool)
     mask[:pen] = mask[-pen:] = True

@@ -123,6 +123,7 @@ class Proposals:
         shape: (height, width) of the working copy the blobs are in.
         sources: How each was made: "blob", "merged" or "split" (cut from a larger blob).
         strengths: How far each one's ink stands out from its paper, 0..1 (:func:`~detector.segment.blobs.strength`).
+        dotted: Whether each is a stroke carrying a dot, punctuation (:mod:`detector.segment.marks`).
     """
 
     blobs: list[Blob]
@@ -132,6 +133,7 @@ class Proposals:
     shape: tuple[int, int] = (0, 0)
     sources: list[str] = field(default_factory=list)
     strengths: list[float] = field(default_factory=list)
+    dotted: list[bool] = field(default_factory=list)
 
 
 def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
@@ -149,7 +151,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    blobs, dark, inputs, boxes, sources, strengths = [], [], [], [], [], []
+    blobs, dark, inputs, boxes, sources, strengths, dotted = [], [], [], [], [], [], []
     for candidate in propose(work, params=params):
         crop = cut_digit(candidate.ink, candidate.blob, params)
         box = ink_box(crop)
@@ -162,8 +164,9 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         boxes.append(_box(candidate.blob, scale, gray.shape))
         sources.append(candidate.source)
         strengths.append(strength(candidate.blob, candidate.ink))
+        dotted.append(candidate.dotted)
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths)
+    return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths, dotted)
 
 
 def _find(

@@ -35,7 +35,9 @@ def lone_strokes(
     with a ruler) needs ``subject_sure``, one that stands out from its paper by less than
     ``lone_strength`` is a strip of shaded wall or paper between two edges, and one cut from
     a larger blob whose ink the reading leaves unread (:func:`explained`; ``scored`` are all
-    the candidates of the polarity) is the side of a frame.
+    the candidates of the polarity) is the side of a frame, and one with another piece of ink
+    in its very columns above or below it (:func:`in_column`) is a stretch of a straight line
+    that crossing lines cut: a grid of tiles, a door's or a window's frame.
     """
     if any(s.digit != 1 for line in lines for s in line):
         return lines
@@ -46,10 +48,24 @@ def lone_strokes(
         inside = shape is None or not at_edge(b, shape, m)
         subject = shape is not None and b.height >= params.lone_small * shape[0]
         sure = s.weight >= (params.subject_sure if subject else params.lone_sure)
-        return inside and sure and s.strength >= params.lone_strength
+        return inside and sure and s.strength >= params.lone_strength and not in_column(s, scored or [])
 
     lines = [kept for line in lines if (kept := [s for s in line if clear(s)])]
     return explained(lines, scored, params) if scored and params.explain > 0 else lines
+
+
+def in_column(s: Scored, scored: list[Scored]) -> bool:
+    """True when another candidate stands wholly above or below ``s`` in the same columns.
+
+    The same columns: both sides within half the stroke's width (at least 2 px), so one
+    straight line runs through both; a 1 written above or below another is never that exact.
+    """
+    b = s.blob
+    slack = max(2, b.width // 2)
+    return any(
+        (o.y1 <= b.y0 or o.y0 >= b.y1) and abs(o.x0 - b.x0) <= slack and abs(o.x1 - b.x1) <= slack
+        for o in (t.blob for t in scored if t is not s)
+    )
 
 
 def at_edge(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:

@@ -6,7 +6,8 @@ for junk (the network says "not a digit") and for a shape between two digits. Th
 reading is chosen in each polarity (dark ink on light, light on dark) in the steps below,
 each a small function, and the polarity whose reading holds more evidence wins: the
 digits of one number share their ink. First, ``halos`` sets aside the candidates that are
-the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it).
+the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it),
+and the strokes that carry a dot (punctuation, :mod:`detector.segment.marks`) are set aside too.
 
 1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
@@ -25,7 +26,8 @@ the paper around a sure digit of the other polarity (a blob wrapping it, fainter
    (strokes: edges, frame sides) is dropped.
 6. The steps for digits that stand alone (:mod:`detector.segment.alone`):
    ``lone_strokes`` (in a reading of nothing but 1s, a stroke touching the picture's
-   edge, in doubt, or cut from a blob whose ink the reading leaves unread is dropped),
+   edge, in doubt, cut from a blob whose ink the reading leaves unread, or with more ink
+   in its very columns above or below it, a line cut by crossing lines, is dropped),
    ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
    is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
 
@@ -73,6 +75,7 @@ def choose(
     *,
     shape: tuple[int, int] | None = None,
     strengths: list[float] | None = None,
+    dotted: list[bool] | None = None,
     params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
@@ -83,11 +86,13 @@ def choose(
         dark_ink: The polarity each candidate was read in (None: all one polarity).
         shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
         strengths: How far each candidate's ink stands out from its paper (None: unknown, all full).
+        dotted: Which candidates are strokes carrying a dot, "?" or "!" (None: none are).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     strengths = [1.0] * len(blobs) if strengths is None else strengths
     paper = halos(blobs, probs, dark_ink, strengths, params)
+    paper |= {i for i, d in enumerate(dotted or ()) if d}
     readings = []
     for polarity in (True, False):
         scored = [

@@ -75,6 +75,15 @@ class SegmentParams:
     # 0.35); the specks and grain of digit-free pictures read as digits by 0.08-0.16.
     min_strength: float = 0.15  # a candidate's ink is at least this much darker (or lighter) than its paper
     edge_margin: int = 3  # ink this close to a side of the picture touches it
+    # punctuation (detector.segment.marks): a stroke with a dot straight above or below it, closer than
+    # dot_gap of its height, the dot dot_small..dot_large of that height, round (dot_round) and solid (dot_fill):
+    # printed "?" and "!" dots measure 0.23-0.31 of the stroke, 0.11-0.23 of it away; a bit broken off a
+    # handwritten 5 below it 0.12, 0.06 away
+    dot_small: float = 0.15
+    dot_large: float = 0.45  # (0: never look for dots)
+    dot_gap: float = 0.6
+    dot_round: float = 2.0
+    dot_fill: float = 0.55
 
     # choose: the reading by evidence (detector.segment.choose)
     keep: float = 0.5  # a candidate less sure than this of any digit is not read

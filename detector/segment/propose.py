@@ -11,7 +11,7 @@ among overlapping candidates is made by :mod:`detector.segment.choose`.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from detector.segment.blobs import (
 )
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
+from detector.segment.marks import dotted_strokes, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 
@@ -42,12 +43,14 @@ class Candidate:
         dark_ink: The polarity it was read in.
         ink: The polarity's ink map (shared by all candidates of that polarity).
         source: How it was made: "blob", "merged" or "split".
+        dotted: It is punctuation, or its paper (:func:`detector.segment.marks.punctuation`).
     """
 
     blob: Blob
     dark_ink: bool
     ink: np.ndarray
     source: str
+    dotted: bool = False
 
 
 def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
@@ -85,18 +88,20 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
     """
     likelier = dark_on_light(work, "page")
     out: list[Candidate] = []
+    dotted: dict[bool, list[tuple[int, int, int, int]]] = {}
     for dark in (likelier, not likelier):
         ink = page_ink(work, dark, params=params)
         mask = ink_mask(ink, params=params)
         seen: set[tuple[int, int, int, int]] = set()
-        labelled = label(mask)  # shared by the rule finder and the mask's own components
+        labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
+        dotted[dark] = dotted_strokes(labelled, params=params)
         for variant in _binarisations(mask, params, labelled):
             for blob, source in _hypotheses(variant, ink, params, labelled if variant is mask else None):
                 key = (blob.y0, blob.x0, blob.y1, blob.x1)
                 if key not in seen:
                     seen.add(key)
                     out.append(Candidate(blob, dark, ink, source))
-    return out
+    return [replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])) for c in out]
 
 
 def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) -> list[np.ndarray]:

@@ -1,0 +1,92 @@
+"""Punctuation: a stroke that carries a dot is not a digit ("?", "!", "i", "j").
+
+No digit has a dot of its own directly above or below it, while the hook of a "?" reads
+as a sure 7 and the stem of an "!" or an "i" as a sure 1. The dot is a separate speck the
+proposals never offer the network, so it is looked for here, in the ink mask itself: a
+small round blob, alone, straight above or below a stroke and close to it
+(:func:`dotted_strokes`). :func:`punctuation` then tells which candidates are such a
+stroke, a piece of one or the paper around one, for :func:`detector.segment.choose.choose`
+to set aside.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detector.segment.blobs import Blob, Labelled
+from detector.segment.params import DEFAULT, SegmentParams
+
+Box = tuple[int, int, int, int]  # (y0, x0, y1, x1) in working pixels
+
+
+def dotted_strokes(labelled: Labelled, *, params: SegmentParams = DEFAULT) -> list[Box]:
+    """The boxes of the strokes in a mask that carry a dot, each with its dot.
+
+    A dot is a blob whose box is at most ``dot_round`` times longer one way than the other,
+    filled at least ``dot_fill`` (a printed or pen dot; a broken-off bit of stroke is long),
+    between ``dot_small`` and ``dot_large`` of the stroke's height, its centre within the
+    stroke's columns, less than ``dot_gap`` of the stroke's height above or below it, and
+    with no other ink within its own size around it (a speck among grain or texture is not a
+    dot). Strokes are blobs at least ``min_side`` tall and taller than wide, as the glyphs
+    that carry dots are (a plate's border with a speck of wall above it is not one).
+    """
+    if params.dot_large <= 0 or not labelled.objects:
+        return []
+    boxes = np.array([(s[0].start, s[1].start, s[0].stop, s[1].stop) for s in labelled.objects])
+    area = np.bincount(labelled.labels.ravel(), minlength=len(boxes) + 1)[1:]
+    h, w = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    round_ = (np.maximum(h, w) <= params.dot_round * np.minimum(h, w)) & (area >= params.dot_fill * h * w)
+    dots = np.flatnonzero(round_ & (area >= 4))
+    strokes = np.flatnonzero((h >= params.min_side) & (h >= w))
+    out = []
+    for d in dots:
+        s = _stroke_for(boxes, d, strokes, params)
+        if s is not None and _alone(labelled.labels, boxes[d], (d + 1, s + 1)):
+            b, t = boxes[s], boxes[d]
+            out.append((int(min(b[0], t[0])), int(min(b[1], t[1])), int(max(b[2], t[2])), int(max(b[3], t[3]))))
+    return out
+
+
+def _stroke_for(boxes: np.ndarray, d: int, strokes: np.ndarray, p: SegmentParams) -> int | None:
+    """The nearest stroke that the blob ``d`` is the dot of, or None."""
+    y0, x0, y1, x1 = boxes[d]
+    size, cx = max(y1 - y0, x1 - x0), (x0 + x1) / 2
+    b = boxes[strokes]
+    height = b[:, 2] - b[:, 0]
+    gap = np.where(y0 >= b[:, 2], y0 - b[:, 2], b[:, 0] - y1)  # below the stroke, else above it
+    ok = (b[:, 1] <= cx) & (cx <= b[:, 3]) & (gap >= 0) & (gap < p.dot_gap * height)
+    ok &= (size >= p.dot_small * height) & (size <= p.dot_large * height) & (strokes != d)
+    if not ok.any():
+        return None
+    return int(strokes[np.flatnonzero(ok)[np.argmin(gap[ok])]])
+
+
+def _alone(labels: np.ndarray, box: np.ndarray, own: tuple[int, int]) -> bool:
+    """True when no ink but the dot's and its stroke's lies within the dot's size around the dot."""
+    y0, x0, y1, x1 = (int(v) for v in box)
+    r = max(y1 - y0, x1 - x0)
+    near = labels[max(0, y0 - r) : y1 + r, max(0, x0 - r) : x1 + r]
+    return bool(np.isin(near[near > 0], own).all())
+
+
+def carried(blob: Blob, strokes: list[Box]) -> bool:
+    """True when a candidate lies within a dotted stroke's box: the stroke, its dot, or a piece of them."""
+    return any(y0 <= blob.y0 and x0 <= blob.x0 and blob.y1 <= y1 and blob.x1 <= x1 for y0, x0, y1, x1 in strokes)
+
+
+def wraps(blob: Blob, strokes: list[Box]) -> bool:
+    """True when a candidate holds a dotted stroke with room on all sides, the stroke spanning half of it or more.
+
+    That is the paper around the punctuation read in the other polarity: the lighting
+    correction leaves a light rim round dark strokes, shaped like them.
+    """
+    return any(
+        blob.y0 < y0 and blob.x0 < x0 and y1 < blob.y1 and x1 < blob.x1
+        and 2 * (y1 - y0) >= blob.height and 2 * (x1 - x0) >= blob.width
+        for y0, x0, y1, x1 in strokes
+    )  # fmt: skip
+
+
+def punctuation(blob: Blob, own: list[Box], other: list[Box]) -> bool:
+    """True for a candidate that is a dotted stroke of its polarity (``own``) or the paper round one of the other."""
+    return carried(blob, own) or wraps(blob, other)

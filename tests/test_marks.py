@@ -1,0 +1,89 @@
+"""Punctuation (detector.segment.marks): strokes carrying a dot, on masks drawn in the test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from detector.segment.blobs import label
+from detector.segment.choose import choose
+from detector.segment.marks import carried, dotted_strokes
+from detector.segment.params import DEFAULT
+from tests.helpers import candidate_box as box
+from tests.helpers import sure_of as sure
+
+
+def _canvas() -> np.ndarray:
+    return np.zeros((200, 300), bool)
+
+
+def _stroke(mask: np.ndarray, x: int, y: int, h: int = 60, w: int = 8) -> None:
+    mask[y : y + h, x : x + w] = True
+
+
+def _dot(mask: np.ndarray, x: int, y: int, r: int = 5) -> None:
+    yy, xx = np.ogrid[: mask.shape[0], : mask.shape[1]]
+    mask[(yy - y) ** 2 + (xx - x) ** 2 <= r * r] = True
+
+
+def test_a_stroke_with_a_dot_below_or_above_is_punctuation():
+    bang = _canvas()
+    _stroke(bang, 100, 40)  # "!": the stem, its dot 8 px below
+    _dot(bang, 104, 113)
+    (found,) = dotted_strokes(label(bang))
+    assert found[:2] == (40, 99) and found[2] >= 118
+    eye = _canvas()
+    _stroke(eye, 100, 80, h=50)  # "i": its dot above
+    _dot(eye, 104, 68)
+    assert len(dotted_strokes(label(eye))) == 1
+
+
+def test_a_digit_with_a_dot_beside_it_or_far_below_is_not():
+    five_point = _canvas()
+    _stroke(five_point, 100, 40)
+    _dot(five_point, 120, 96)  # a decimal point: at the baseline, to the right
+    assert dotted_strokes(label(five_point)) == []
+    far = _canvas()
+    _stroke(far, 100, 20)
+    _dot(far, 104, 150)  # more than dot_gap of the stroke's height below
+    assert dotted_strokes(label(far)) == []
+
+
+def test_a_speck_among_grain_or_a_broken_off_bit_of_stroke_is_no_dot():
+    grainy = _canvas()
+    _stroke(grainy, 100, 40)
+    _dot(grainy, 104, 113)
+    grainy[110:112, 114:116] = True  # more ink right beside the "dot": texture, not punctuation
+    assert dotted_strokes(label(grainy)) == []
+    tail = _canvas()
+    _stroke(tail, 100, 40)
+    tail[106:126, 102:106] = True  # a long piece below: a broken stroke, not a dot
+    assert dotted_strokes(label(tail)) == []
+    assert dotted_strokes(label(tail), params=replace(DEFAULT, dot_large=0)) == []
+
+
+def test_the_candidates_of_a_dotted_stroke_are_set_aside_not_the_digits_beside_it():
+    mask = _canvas()
+    _stroke(mask, 100, 40)
+    _dot(mask, 104, 113)
+    _stroke(mask, 140, 40, w=30)  # a digit beside the "!"
+    strokes = dotted_strokes(label(mask))
+    stem, dot, digit = box(100, 40, 8, 60), box(99, 108, 11, 11), box(140, 40, 30, 60)
+    assert carried(stem, strokes) and carried(dot, strokes) and not carried(digit, strokes)
+    lines = choose([stem, digit], np.stack([sure(1), sure(4)]), dotted=[True, False])
+    assert [[s.digit for s in line] for line in lines] == [[4]]
+
+
+def test_a_question_mark_is_read_as_no_digit(shipped_predictor):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from training.synthetic.printed import font_paths
+
+    img = Image.new("L", (360, 260), 225)
+    ImageDraw.Draw(img).text((120, 40), "?", font=ImageFont.truetype(str(font_paths()[0]), 160), fill=30)
+    gray = np.asarray(img, np.float32) / 255
+    assert shipped_predictor.read_array(gray, "question").number == ""
+    seven = Image.new("L", (360, 260), 225)
+    ImageDraw.Draw(seven).text((120, 40), "7", font=ImageFont.truetype(str(font_paths()[0]), 160), fill=30)
+    assert shipped_predictor.read_array(np.asarray(seven, np.float32) / 255, "seven").number == "7"
