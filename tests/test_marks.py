@@ -8,7 +8,7 @@ import numpy as np
 
 from detector.segment.blobs import label
 from detector.segment.choose import choose
-from detector.segment.marks import carried, dotted_strokes
+from detector.segment.marks import carried, dotted_strokes, percent_signs
 from detector.segment.params import DEFAULT
 from tests.helpers import candidate_box as box
 from tests.helpers import sure_of as sure
@@ -63,6 +63,36 @@ def test_a_speck_among_grain_or_a_broken_off_bit_of_stroke_is_no_dot():
     assert dotted_strokes(label(tail), params=replace(DEFAULT, dot_large=0)) == []
 
 
+def _ring(mask: np.ndarray, x: int, y: int, r: int = 14, pen: int = 5) -> None:
+    yy, xx = np.ogrid[: mask.shape[0], : mask.shape[1]]
+    d = (yy - y) ** 2 + (xx - x) ** 2
+    mask[(d <= r * r) & (d >= (r - pen) ** 2)] = True
+
+
+def _slash(mask: np.ndarray, top: tuple[int, int], bottom: tuple[int, int], pen: int = 4) -> None:
+    for t in np.linspace(0, 1, 200):
+        y, x = round(top[1] + t * (bottom[1] - top[1])), round(top[0] + t * (bottom[0] - top[0]))
+        mask[y : y + pen, x : x + pen] = True
+
+
+def test_two_rings_with_a_slash_between_them_are_a_percent_sign():
+    sign = _canvas()
+    _ring(sign, 110, 60)
+    _ring(sign, 160, 120)
+    _slash(sign, (170, 40), (100, 140))  # bottom-left to top-right, between the rings
+    (found,) = percent_signs(label(sign))
+    assert found[0] <= 46 and found[2] >= 134
+    zeros = _canvas()  # "00" on one line, a stroke below: no "%"
+    _ring(zeros, 110, 60)
+    _ring(zeros, 150, 60)
+    _slash(zeros, (170, 100), (100, 140))
+    assert percent_signs(label(zeros)) == []
+    rings = _canvas()  # the rings alone, nothing between them
+    _ring(rings, 110, 60)
+    _ring(rings, 160, 120)
+    assert percent_signs(label(rings)) == []
+
+
 def test_the_candidates_of_a_dotted_stroke_are_set_aside_not_the_digits_beside_it():
     mask = _canvas()
     _stroke(mask, 100, 40)
@@ -75,7 +105,7 @@ def test_the_candidates_of_a_dotted_stroke_are_set_aside_not_the_digits_beside_i
     assert [[s.digit for s in line] for line in lines] == [[4]]
 
 
-def test_a_question_mark_is_read_as_no_digit(shipped_predictor):
+def test_a_question_mark_is_no_digit_and_a_percent_sign_no_digits(shipped_predictor):
     from PIL import Image, ImageDraw, ImageFont
 
     from training.synthetic.printed import font_paths
@@ -84,6 +114,10 @@ def test_a_question_mark_is_read_as_no_digit(shipped_predictor):
     ImageDraw.Draw(img).text((120, 40), "?", font=ImageFont.truetype(str(font_paths()[0]), 160), fill=30)
     gray = np.asarray(img, np.float32) / 255
     assert shipped_predictor.read_array(gray, "question").number == ""
+    percent = Image.new("L", (600, 260), 225)  # DejaVu Sans draws the rings apart from the slash
+    sans = next(path for path in font_paths() if path.name == "DejaVuSans.ttf")
+    ImageDraw.Draw(percent).text((60, 40), "50%", font=ImageFont.truetype(str(sans), 150), fill=30)
+    assert shipped_predictor.read_array(np.asarray(percent, np.float32) / 255, "percent").number == "50"
     seven = Image.new("L", (360, 260), 225)
     ImageDraw.Draw(seven).text((120, 40), "7", font=ImageFont.truetype(str(font_paths()[0]), 160), fill=30)
     assert shipped_predictor.read_array(np.asarray(seven, np.float32) / 255, "seven").number == "7"

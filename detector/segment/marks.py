@@ -1,10 +1,12 @@
-"""Punctuation: a stroke that carries a dot is not a digit ("?", "!", "i", "j").
+"""Punctuation: a stroke that carries a dot ("?", "!", "i", "j") and a percent sign are not digits.
 
 No digit has a dot of its own directly above or below it, while the hook of a "?" reads
 as a sure 7 and the stem of an "!" or an "i" as a sure 1. The dot is a separate speck the
 proposals never offer the network, so it is looked for here, in the ink mask itself: a
 small round blob, alone, straight above or below a stroke and close to it
-(:func:`dotted_strokes`). :func:`punctuation` then tells which candidates are such a
+(:func:`dotted_strokes`). A "%" reads as a 0, a 1 and a 0, or its rings as 0s beside a
+number: two small rings, one up and to the left of the other, with a slanted stroke between
+them (:func:`percent_signs`). :func:`punctuation` then tells which candidates are such a
 stroke, a piece of one or the paper around one, for :func:`detector.segment.choose.choose`
 to set aside.
 """
@@ -12,6 +14,7 @@ to set aside.
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 from detector.segment.blobs import Blob, Labelled
 from detector.segment.params import DEFAULT, SegmentParams
@@ -19,7 +22,21 @@ from detector.segment.params import DEFAULT, SegmentParams
 Box = tuple[int, int, int, int]  # (y0, x0, y1, x1) in working pixels
 
 
-def dotted_strokes(labelled: Labelled, *, params: SegmentParams = DEFAULT) -> list[Box]:
+def marks(labelled: Labelled, *, params: SegmentParams = DEFAULT) -> list[Box]:
+    """The boxes of a mask's punctuation: its dotted strokes and percent signs."""
+    found = _boxes(labelled)
+    return dotted_strokes(labelled, params=params, found=found) + percent_signs(labelled, params=params, found=found)
+
+
+def _boxes(labelled: Labelled) -> tuple[np.ndarray, np.ndarray]:
+    """Each component's box (y0, x0, y1, x1) and its pixel count."""
+    boxes = np.array([(s[0].start, s[1].start, s[0].stop, s[1].stop) for s in labelled.objects]).reshape(-1, 4)
+    return boxes, np.bincount(labelled.labels.ravel(), minlength=len(boxes) + 1)[1:]
+
+
+def dotted_strokes(
+    labelled: Labelled, *, params: SegmentParams = DEFAULT, found: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[Box]:
     """The boxes of the strokes in a mask that carry a dot, each with its dot.
 
     A dot is a blob whose box is at most ``dot_round`` times longer one way than the other,
@@ -29,11 +46,11 @@ def dotted_strokes(labelled: Labelled, *, params: SegmentParams = DEFAULT) -> li
     with no other ink within its own size around it (a speck among grain or texture is not a
     dot). Strokes are blobs at least ``min_side`` tall and taller than wide, as the glyphs
     that carry dots are (a plate's border with a speck of wall above it is not one).
+    ``found``: the components' boxes and sizes (:func:`_boxes`) when the caller has them.
     """
     if params.dot_large <= 0 or not labelled.objects:
         return []
-    boxes = np.array([(s[0].start, s[1].start, s[0].stop, s[1].stop) for s in labelled.objects])
-    area = np.bincount(labelled.labels.ravel(), minlength=len(boxes) + 1)[1:]
+    boxes, area = found or _boxes(labelled)
     h, w = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     round_ = (np.maximum(h, w) <= params.dot_round * np.minimum(h, w)) & (area >= params.dot_fill * h * w)
     dots = np.flatnonzero(round_ & (area >= 4))
@@ -45,6 +62,78 @@ def dotted_strokes(labelled: Labelled, *, params: SegmentParams = DEFAULT) -> li
             b, t = boxes[s], boxes[d]
             out.append((int(min(b[0], t[0])), int(min(b[1], t[1])), int(max(b[2], t[2])), int(max(b[3], t[3]))))
     return out
+
+
+def percent_signs(
+    labelled: Labelled, *, params: SegmentParams = DEFAULT, found: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[Box]:
+    """The boxes of the percent signs in a mask: two rings and the slash between them.
+
+    Rings are blobs at least twice ``min_side`` tall and at most a quarter of the picture, no
+    more than ``dot_round`` times longer one way than the other, around a hole of a fifth of
+    their ink or more. Two whose heights differ by less than half form a "%" when one lies
+    below and to the right of the other, its centre half a ring height to 4 lower, and one
+    more blob, reaching from the upper ring's top quarter to the lower one's bottom quarter,
+    stands within their columns. The hole is looked for last, in the few pairs placed so (grain has thousands of
+    specks whose middle is paper). ``found``: as for :func:`dotted_strokes`.
+    """
+    if params.dot_large <= 0 or not labelled.objects:
+        return []
+    boxes, area = found or _boxes(labelled)
+    centre = labelled.labels[(boxes[:, 0] + boxes[:, 2]) // 2, (boxes[:, 1] + boxes[:, 3]) // 2]
+    hollow = _compact(boxes, params) & (centre != np.arange(1, len(boxes) + 1))  # a ring's middle is its hole
+    h, w = labelled.labels.shape
+    tall = boxes[:, 2] - boxes[:, 0]
+    hollow &= (tall >= 2 * params.min_side) & (4 * tall <= h) & (4 * (boxes[:, 3] - boxes[:, 1]) <= w)
+    rings = np.flatnonzero(hollow)
+    out = []
+    pairs = np.argwhere(_diagonal(boxes[rings]))
+    holed: dict[int, bool] = {}
+    for a, b in zip(rings[pairs[:, 0]], rings[pairs[:, 1]], strict=True):
+        slash = _slash(boxes, a, b)
+        if slash is None:
+            continue
+        for k in (a, b):
+            if k not in holed:
+                holed[k] = _has_hole(labelled, k, int(area[k]))
+        if holed[a] and holed[b]:
+            group = boxes[[a, b, slash]]
+            y0, x0 = group[:, :2].min(axis=0)
+            y1, x1 = group[:, 2:].max(axis=0)
+            out.append((int(y0), int(x0), int(y1), int(x1)))
+    return out
+
+
+def _compact(boxes: np.ndarray, p: SegmentParams) -> np.ndarray:
+    """Blobs at least ``min_side`` tall and no more than ``dot_round`` times longer one way than the other."""
+    h, w = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    return (h >= p.min_side) & (np.maximum(h, w) <= p.dot_round * np.minimum(h, w))
+
+
+def _has_hole(labelled: Labelled, k: int, ink: int) -> bool:
+    """True when component ``k`` encloses paper of at least a fifth of its ink."""
+    own = labelled.labels[labelled.objects[k]] == k + 1
+    return int(ndimage.binary_fill_holes(own).sum()) - ink >= 0.2 * ink
+
+
+def _diagonal(r: np.ndarray) -> np.ndarray:
+    """(n, n) bool: ring j lies below and to the right of ring i, the two of about one size."""
+    h = (r[:, 2] - r[:, 0]).astype(float)
+    ratio = h[None, :] / h[:, None]
+    dy = (r[None, :, 0] + r[None, :, 2] - r[:, None, 0] - r[:, None, 2]) / 2
+    dx = (r[None, :, 1] + r[None, :, 3] - r[:, None, 1] - r[:, None, 3]) / 2
+    width = (r[:, 3] - r[:, 1])[:, None]
+    return (ratio >= 0.67) & (ratio <= 1.5) & (dy >= 0.5 * h[:, None]) & (dy <= 4 * h[:, None]) & (dx >= 0.5 * width)
+
+
+def _slash(boxes: np.ndarray, a: int, b: int) -> int | None:
+    """A blob between rings ``a`` and ``b``, in their columns, from the upper's top quarter to the lower's bottom."""
+    ra, rb = boxes[a], boxes[b]
+    top, bottom = ra[0] + (ra[2] - ra[0]) / 4, rb[2] - (rb[2] - rb[0]) / 4
+    inside = (boxes[:, 1] >= ra[1]) & (boxes[:, 3] <= rb[3]) & (boxes[:, 0] <= top) & (boxes[:, 2] >= bottom)
+    inside[[a, b]] = False
+    found = np.flatnonzero(inside)
+    return int(found[0]) if len(found) else None
 
 
 def _stroke_for(boxes: np.ndarray, d: int, strokes: np.ndarray, p: SegmentParams) -> int | None:

@@ -29,7 +29,7 @@ from detector.segment.blobs import (
 )
 from detector.segment.ink import ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
-from detector.segment.marks import dotted_strokes, punctuation
+from detector.segment.marks import marks, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 
@@ -94,7 +94,7 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         mask = ink_mask(ink, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
-        dotted[dark] = dotted_strokes(labelled, params=params)
+        dotted[dark] = marks(labelled, params=params)
         for variant in _binarisations(mask, params, labelled):
             for blob, source in _hypotheses(variant, ink, params, labelled if variant is mask else None):
                 key = (blob.y0, blob.x0, blob.y1, blob.x1)
