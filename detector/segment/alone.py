@@ -55,16 +55,19 @@ def lone_strokes(
 
 
 def in_column(s: Scored, scored: list[Scored]) -> bool:
-    """True when another candidate stands wholly above or below ``s`` in the same columns.
+    """True when another upright candidate stands wholly above or below ``s`` in the same columns.
 
     The same columns: both sides within half the stroke's width (at least 2 px), so one
     straight line runs through both; a 1 written above or below another is never that exact.
+    Upright: taller than wide, a stretch of the same line (a plate's border under a row of 1s
+    is not).
     """
     b = s.blob
     slack = max(2, b.width // 2)
     return any(
         (o.y1 <= b.y0 or o.y0 >= b.y1) and abs(o.x0 - b.x0) <= slack and abs(o.x1 - b.x1) <= slack
         for o in (t.blob for t in scored if t is not s)
+        if o.height > o.width
     )
 
 

@@ -7,7 +7,8 @@ reading is chosen in each polarity (dark ink on light, light on dark) in the ste
 each a small function, and the polarity whose reading holds more evidence wins: the
 digits of one number share their ink. First, ``halos`` sets aside the candidates that are
 the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it),
-and the strokes that carry a dot (punctuation, :mod:`detector.segment.marks`) are set aside too.
+and punctuation (a stroke that carries a dot, a percent sign: :mod:`detector.segment.marks`)
+is set aside too.
 
 1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
@@ -86,7 +87,7 @@ def choose(
         dark_ink: The polarity each candidate was read in (None: all one polarity).
         shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
         strengths: How far each candidate's ink stands out from its paper (None: unknown, all full).
-        dotted: Which candidates are strokes carrying a dot, "?" or "!" (None: none are).
+        dotted: Which candidates are punctuation, "?", "!" or "%", or its paper (None: none are).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
