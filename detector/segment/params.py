@@ -72,8 +72,9 @@ class SegmentParams:
     edge_run: float = 0.1  # ink lying along this fraction of one side of the picture ...
     edge_flat: float = 0.3  # ... and reaching into it less than this fraction of that run is the picture's edge
     # Digits read right in the generated sets stand out by 0.19 or more (all but 3 of 1,360 by
-    # 0.35); the specks and grain of digit-free pictures read as digits by 0.08-0.16.
-    min_strength: float = 0.15  # a candidate's ink is at least this much darker (or lighter) than its paper
+    # 0.35), those of the 24 real photos by 0.25 or more; the specks and grain of digit-free pictures
+    # read as digits by 0.08-0.17 (0.18 rather than 0.15: digit-free +0.7 / +0.3 at seeds 1 / 6, the rest the same)
+    min_strength: float = 0.18  # a candidate's ink is at least this much darker (or lighter) than its paper
     edge_margin: int = 3  # ink this close to a side of the picture touches it
     # punctuation (detector.segment.marks): a stroke with a dot straight above or below it, closer than
     # dot_gap of its height, the dot dot_small..dot_large of that height, round (dot_round) and solid (dot_fill):
