@@ -75,6 +75,7 @@ class SegmentParams:
     # 0.35), those of the 24 real photos by 0.25 or more; the specks and grain of digit-free pictures
     # read as digits by 0.08-0.17 (0.18 rather than 0.15: digit-free +0.7 / +0.3 at seeds 1 / 6, the rest the same)
     min_strength: float = 0.18  # a candidate's ink is at least this much darker (or lighter) than its paper
+    piece_strength: float = 0.15  # ... and a piece that joins others into one this much (then the whole, min_strength)
     edge_margin: int = 3  # ink this close to a side of the picture touches it
     # punctuation (detector.segment.marks): a stroke with a dot straight above or below it, closer than
     # dot_gap of its height, the dot dot_small..dot_large of that height, round (dot_round) and solid (dot_fill):

@@ -118,14 +118,17 @@ def _hypotheses(
     Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
     old rule ``drop_faint``, kept as a proposal filter because the network reads a faint band as a 1;
     so are blobs weaker than ``min_strength`` in absolute terms: the grain and mottling of
-    empty paper or plaster, which the lighting correction lifts to the level of ink.
+    empty paper or plaster, which the lighting correction lifts to the level of ink. Pieces
+    down to ``piece_strength`` still join others into a digit, which must then reach
+    ``min_strength`` itself (the faint pieces of an embossed digit's rim).
     """
     blobs = [b for b in components(mask, params=p, labelled=labelled) if not is_border(b, mask.shape, params=p)]
-    blobs = [b for b in drop_faint(blobs, ink, params=p) if strength(b, ink) >= p.min_strength]
+    blobs = [b for b in drop_faint(blobs, ink, params=p) if strength(b, ink) >= p.piece_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
-    found = [(b, "blob") for b in blobs]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
-    found += [(m, "merged") for m in merged]
+    blobs = [b for b in blobs if strength(b, ink) >= p.min_strength]
+    merged = [m for m in merged if strength(m, ink) >= p.min_strength]
+    found = [(b, "blob") for b in blobs] + [(m, "merged") for m in merged]
     pool = blobs + merged
     for line in group_lines(pool, params=p):
         height = line_height(line, params=p)
