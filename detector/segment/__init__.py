@@ -123,7 +123,7 @@ class Proposals:
         shape: (height, width) of the working copy the blobs are in.
         sources: How each was made: "blob", "merged" or "split" (cut from a larger blob).
         strengths: How far each one's ink stands out from its paper, 0..1 (:func:`~detector.segment.blobs.strength`).
-        dotted: Whether each is a stroke carrying a dot, punctuation (:mod:`detector.segment.marks`).
+        dotted: Whether each is punctuation ("?", "!", "%") or the paper round it (:mod:`detector.segment.marks`).
     """
 
     blobs: list[Blob]
