@@ -123,10 +123,11 @@ def _hypotheses(
     ``min_strength`` itself (the faint pieces of an embossed digit's rim).
     """
     blobs = [b for b in components(mask, params=p, labelled=labelled) if not is_border(b, mask.shape, params=p)]
-    blobs = [b for b in drop_faint(blobs, ink, params=p) if strength(b, ink) >= p.piece_strength]
+    power = {id(b): strength(b, ink) for b in drop_faint(blobs, ink, params=p)}  # each blob's strength, once
+    blobs = [b for b in blobs if power.get(id(b), 0.0) >= p.piece_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
-    blobs = [b for b in blobs if strength(b, ink) >= p.min_strength]
+    blobs = [b for b in blobs if power[id(b)] >= p.min_strength]
     merged = [m for m in merged if strength(m, ink) >= p.min_strength]
     found = [(b, "blob") for b in blobs] + [(m, "merged") for m in merged]
     pool = blobs + merged
