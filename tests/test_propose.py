@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from detector.segment.blobs import Blob
-from detector.segment.propose import is_border, propose
+from detector.segment.blobs import Blob, label
+from detector.segment.ink import ink_mask, page_ink
+from detector.segment.params import SegmentParams
+from detector.segment.propose import is_border, page_mask, propose
 
 
 def picture(draw_on, size: tuple[int, int] = (300, 200), paper: int = 230) -> np.ndarray:
@@ -111,3 +113,38 @@ def test_a_blob_wide_enough_for_two_digits_is_also_cut_in_halves():
     assert [(h.x0, h.x1) for h in halves] == [(20, 110), (110, 200)]
     assert equal_parts(wide, 130, params) == []  # not wide enough against its line
     assert equal_parts(wide, 100, replace(DEFAULT, equal_width=0)) == []  # switched off
+
+
+def turned_sheet(ink: int = 125) -> np.ndarray:
+    """A pale sheet turned on a black table (wedges along the sides), a grey pencil 4 on it."""
+
+    def draw(d):
+        d.polygon([(45, -5), (310, 25), (285, 215), (15, 185)], fill=205)  # the sheet; the table shows round it
+        d.line([(140, 60), (110, 120), (175, 120)], fill=ink, width=8)
+        d.line([(160, 70), (160, 150)], fill=ink, width=8)
+
+    return picture(draw, paper=12)
+
+
+def pencil_found(found) -> bool:
+    return any(100 <= x0 <= 115 and 50 <= y0 <= 65 and 170 <= x1 <= 185 for x0, y0, x1, y1 in found)
+
+
+def test_grey_pencil_on_a_sheet_turned_on_a_black_table_is_proposed():
+    # The table's ink (1.0 against the sheet) set the whole picture's level above the pencil's 0.4.
+    assert pencil_found(boxes(propose(turned_sheet()), dark=True))
+    assert not pencil_found(boxes(propose(turned_sheet(), params=SegmentParams(page_level=0)), dark=True))
+
+
+def test_the_level_is_measured_again_only_where_the_edge_decided_it():
+    work = turned_sheet()
+    ink = page_ink(work, True)
+    mask = ink_mask(ink)
+    again, labelled = page_mask(ink, mask, label(mask))
+    assert not mask[100, 158:163].any() and again[100, 158:163].all()  # the pencil's stem joined
+    assert not again[:10, 200:].any()  # the table's wedge along the top did not, nor what it grew into
+    assert np.array_equal(labelled.labels > 0, again)  # its labelling is of the new mask
+    plain = picture(lambda d: d.line([(150, 40), (150, 150)], fill=125, width=8))  # no table: as it was
+    ink = page_ink(plain, True)
+    mask = ink_mask(ink)
+    assert page_mask(ink, mask, label(mask))[0] is mask

@@ -14,7 +14,7 @@ import detector.segment
 from detector.preprocess import dark_on_light
 from detector.segment import DigitCrop, SegmentParams, find_digits, find_digits_both_ways
 from detector.segment.blobs import Blob, drop_holes
-from detector.segment.ink import otsu
+from detector.segment.ink import ink_level, ink_mask, otsu
 from detector.segment.lines import drop_tall
 from detector.segment.rules import long_runs
 
@@ -168,6 +168,18 @@ def test_polarity_follows_the_paper(dark: bool):
 def test_otsu_splits_two_levels():
     values = np.concatenate([np.full(900, 0.1), np.full(100, 0.8)])
     assert 0.1 <= otsu(values) < 0.8
+
+
+def test_the_ink_level_can_be_measured_on_part_of_the_picture():
+    ink = np.zeros((60, 100), np.float32)
+    ink[:, :30] = 1.0  # a wedge of black table (the picture's first 30 columns)
+    ink[20:40, 60:64] = 0.35  # a grey pencil stroke
+    assert ink_level(ink) > 0.35  # over the whole picture the table sets the level above the pencil
+    page = np.ones(ink.shape, bool)
+    page[:, :30] = False
+    assert ink_level(ink, page) <= 0.35
+    assert ink_mask(ink, where=page)[20:40, 60:64].all() and not ink_mask(ink)[20:40, 60:64].any()
+    assert ink_level(np.full((10, 10), 0.05, np.float32)) is None  # nothing stands out
 
 
 def test_long_runs_finds_only_long_horizontal_runs():

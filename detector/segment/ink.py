@@ -92,22 +92,36 @@ def page_ink(gray: np.ndarray, dark_ink: bool | None = None, *, params: SegmentP
     return np.clip((bg - paper) / np.maximum(bg, params.dark_paper), 0.0, 1.0).astype(np.float32)
 
 
-def ink_mask(ink: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray:
+def ink_level(ink: np.ndarray, where: np.ndarray | None = None, *, params: SegmentParams = DEFAULT) -> float | None:
+    """Return the level above which ink is strong: Otsu's, at least ``params.min_page_contrast``.
+
+    Measured on the pixels ``where`` is True (None: all of them). None when nothing there
+    stands out from the paper (its 99.9th percentile is below ``min_page_contrast``).
+    """
+    values = ink if where is None else ink[where]
+    sample = every_other(ink) if where is None else values
+    if not sample.size or float(np.percentile(sample, 99.9)) < params.min_page_contrast:
+        return None
+    return max(otsu(values), params.min_page_contrast)
+
+
+def ink_mask(ink: np.ndarray, *, params: SegmentParams = DEFAULT, where: np.ndarray | None = None) -> np.ndarray:
     """Return the bool mask of ink pixels (all False when nothing stands out from the paper).
 
     Hysteresis on Otsu's level, as scikit-image's ``apply_hysteresis_threshold(ink, low,
     high)`` with ``high`` the Otsu level (at least ``params.min_page_contrast``) and
     ``low = params.low_fraction * high``, but with 8-connected regions: weak ink is kept
-    where it touches strong ink, diagonally included.
+    where it touches strong ink, diagonally included. ``where``: measure the level on these
+    pixels only (:func:`ink_level`); the mask still covers the whole picture.
 
     Example:
         >>> ink = np.zeros((5, 5), np.float32); ink[2, 1:4] = [0.3, 0.9, 0.3]; ink[0, 0] = 0.3
         >>> ink_mask(ink).astype(int)[[0, 2]].tolist()
         [[0, 0, 0, 0, 0], [0, 1, 1, 1, 0]]
     """
-    if float(np.percentile(every_other(ink), 99.9)) < params.min_page_contrast:
+    high = ink_level(ink, where, params=params)
+    if high is None:
         return np.zeros(ink.shape, dtype=bool)
-    high = max(otsu(ink), params.min_page_contrast)
     weak = ink > high * params.low_fraction
     labels, n = ndimage.label(weak, structure=np.ones((3, 3)))
     strong = np.zeros(n + 1, dtype=bool)

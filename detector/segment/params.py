@@ -77,6 +77,9 @@ class SegmentParams:
     min_strength: float = 0.18  # a candidate's ink is at least this much darker (or lighter) than its paper
     piece_strength: float = 0.15  # ... and a piece that joins others into one this much (then the whole, min_strength)
     edge_margin: int = 3  # ink this close to a side of the picture touches it
+    # Where the picture's edge holds ink (a dark table round a turned sheet), the ink level is measured
+    # again on the rest (detector.segment.propose.page_mask) and used when it is below page_level of the first
+    page_level: float = 0.8  # (0: never)
     # punctuation (detector.segment.marks): a stroke with a dot straight above or below it, closer than
     # dot_gap of its height, the dot dot_small..dot_large of that height, round (dot_round) and solid (dot_fill):
     # printed "?" and "!" dots measure 0.23-0.31 of the stroke, 0.11-0.23 of it away; a bit broken off a

@@ -14,6 +14,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import ndimage
 
 from detector.preprocess import dark_on_light
 from detector.segment.blobs import (
@@ -27,7 +28,7 @@ from detector.segment.blobs import (
     strength,
     trim,
 )
-from detector.segment.ink import ink_mask, page_ink
+from detector.segment.ink import ink_level, ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.marks import marks, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
@@ -66,8 +67,14 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
     h, w = shape
     m = params.edge_margin
     top, bottom, left, right = blob.y0 <= m, blob.y1 >= h - m, blob.x0 <= m, blob.x1 >= w - m
-    if (top and bottom) or (left and right):
-        return True
+    return (top and bottom) or (left and right) or lies_along_side(blob, shape, params=params)
+
+
+def lies_along_side(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
+    """True for ink lying flat along a stretch of one side (:func:`is_border`): a wedge of background."""
+    h, w = shape
+    m = params.edge_margin
+    top, bottom, left, right = blob.y0 <= m, blob.y1 >= h - m, blob.x0 <= m, blob.x1 >= w - m
     mask = blob.mask
     near = m + 1  # rows or columns of the mask within the margin of the picture's side
     sides = (  # (pixels along the edge, side length, reach into the picture)
@@ -77,6 +84,45 @@ def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEF
         (mask[:, max(0, w - near - blob.x0) :].any(axis=1).sum() if right else 0, h, blob.width),
     )
     return any(run >= params.edge_run * side and reach <= params.edge_flat * run for run, side, reach in sides)
+
+
+def page_mask(
+    ink: np.ndarray, mask: np.ndarray, labelled: Labelled, *, params: SegmentParams = DEFAULT
+) -> tuple[np.ndarray, Labelled]:
+    """The ink mask again, its level measured on the page alone, when the picture's edge holds ink.
+
+    Otsu's level over the whole picture separates the strongest ink from the rest. Where a dark
+    table shows round a turned sheet (ink 1.0 against the sheet), the level lands between the
+    table and the sheet's own ink, and grey pencil or a pale marker (0.3-0.4) never counts as
+    strong: whole numbers vanish. Leaving out the wedges (:func:`lies_along_side`, widened by
+    ``edge_margin`` for their soft rim) measures the level on the sheet. Lines crossing the
+    picture are not left out: they are thin, seldom decide the level, and often touch digits
+    (a card's coloured band). At the lower level a wedge grows (the shade along the sheet's
+    rim joins it, and a corner's wedge no longer lies flat): whatever it grew into is left
+    out of the new mask. Returns ``mask`` and ``labelled`` as they are when no ink lies along
+    the edge, when the page's level is not below ``page_level`` of the whole picture's (the
+    edge's ink did not decide it), or when it is below ``piece_strength``: then the page holds
+    only grain (the faint shadows of an embossed card once its coloured band is left out).
+    """
+    h, w = mask.shape
+    m = params.edge_margin
+    border = np.zeros(mask.shape, dtype=bool)  # the edge's ink
+    rim = np.zeros(mask.shape, dtype=bool)  # ... and its soft rim
+    for b in components(mask, params=params, labelled=labelled):
+        if params.page_level > 0 and lies_along_side(b, mask.shape, params=params):
+            border[b.y0 : b.y1, b.x0 : b.x1] |= b.mask
+            y0, x0, y1, x1 = max(0, b.y0 - m), max(0, b.x0 - m), min(h, b.y1 + m), min(w, b.x1 + m)
+            rim[y0:y1, x0:x1] |= ndimage.binary_dilation(border[y0:y1, x0:x1], iterations=m)
+    if not rim.any() or rim.all():
+        return mask, labelled
+    whole, page = ink_level(ink, params=params), ink_level(ink, ~rim, params=params)
+    if whole is None or page is None or not params.piece_strength <= page < params.page_level * whole:
+        return mask, labelled  # the edge did not decide the level, or the page holds only grain
+    again = ink_mask(ink, params=params, where=~rim)
+    labels = label(again).labels
+    grown = np.unique(labels[border])
+    again &= ~np.isin(labels, grown[grown > 0])
+    return again, label(again)
 
 
 def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
@@ -92,8 +138,9 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
     for dark in (likelier, not likelier):
         ink = page_ink(work, dark, params=params)
         mask = ink_mask(ink, params=params)
-        seen: set[tuple[int, int, int, int]] = set()
         labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
+        mask, labelled = page_mask(ink, mask, labelled, params=params)
+        seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         for variant in _binarisations(mask, params, labelled):
             for blob, source in _hypotheses(variant, ink, params, labelled if variant is mask else None):
