@@ -103,6 +103,17 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
 
 
+def test_a_torn_digit_beside_one_sure_digit_is_read():
+    # "78": the network doubts an odd 7 (0.48 of a 7, 0.5 junk) beside a sure 8 of its height and baseline
+    seven, eight = box(0, 30, 24, 40), box(34, 31, 24, 40)
+    torn = sure(7, 0.48)
+    torn[10] = 0.5
+    assert read([seven, eight], [torn, sure(8)]) == "78"
+    assert read([seven, eight], [torn, sure(8, 0.8)]) == "8"  # one unsure digit is no line to lean on
+    low = box(0, 55, 24, 15)  # a smudge beside it, not of its height
+    assert read([low, eight], [torn, sure(8)]) == "8"
+
+
 def test_a_wide_torn_digit_beside_the_line_is_read():
     # a wide, unsure 1 just before "76": its box starts more than a height before the line, its edge does not
     one, seven, six = box(0, 30, 40, 40), box(56, 30, 24, 40), box(86, 30, 24, 40)

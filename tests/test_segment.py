@@ -13,7 +13,7 @@ from scipy import ndimage
 import detector.segment
 from detector.preprocess import dark_on_light
 from detector.segment import DigitCrop, SegmentParams, find_digits, find_digits_both_ways
-from detector.segment.blobs import Blob, drop_holes
+from detector.segment.blobs import Blob, drop_faint, drop_holes
 from detector.segment.ink import ink_level, ink_mask, otsu
 from detector.segment.lines import drop_tall
 from detector.segment.rules import long_runs
@@ -178,8 +178,24 @@ def test_the_ink_level_can_be_measured_on_part_of_the_picture():
     page = np.ones(ink.shape, bool)
     page[:, :30] = False
     assert ink_level(ink, page) <= 0.35
-    assert ink_mask(ink, where=page)[20:40, 60:64].all() and not ink_mask(ink)[20:40, 60:64].any()
+    assert ink_mask(ink, level=ink_level(ink, page))[20:40, 60:64].all() and not ink_mask(ink)[20:40, 60:64].any()
     assert ink_level(np.full((10, 10), 0.05, np.float32)) is None  # nothing stands out
+
+
+def test_grey_pencil_beside_black_specks_of_dust_is_not_faint():
+    ink = np.zeros((80, 120), np.float32)
+    ink[10:70, 30:36] = 0.35  # a grey pencil 1
+    ink[20:28, 80:88] = 0.9  # a black speck of dust, smaller than a digit
+    ink[60:64, 100:104] = 0.9
+    pencil = Blob(10, 30, 70, 36, np.ones((60, 6), bool))
+    dust = [Blob(20, 80, 28, 88, np.ones((8, 8), bool)), Blob(60, 100, 64, 104, np.ones((4, 4), bool))]
+    assert pencil in drop_faint([pencil, *dust], ink)
+    shadow = Blob(10, 50, 70, 56, np.ones((60, 6), bool))
+    ink[10:70, 50:56] = 0.1  # a shadow beside the pencil is still faint
+    assert shadow not in drop_faint([pencil, shadow, *dust], ink)
+    big = Blob(10, 80, 70, 88, np.ones((60, 8), bool))  # a black digit the size of the pencil's: that is faint
+    ink[10:70, 80:88] = 0.9
+    assert pencil not in drop_faint([pencil, big], ink)
 
 
 def test_long_runs_finds_only_long_horizontal_runs():

@@ -19,7 +19,7 @@ is set aside too.
    (digits the picture's edge cuts do not set the line's height), and so are lines much
    smaller than the line holding the most evidence (fine print) or much taller (an edge
    standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
-   a line exactly.
+   a line exactly (a line of two digits or more, or of one sure digit).
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
    plate or frame around them.
@@ -298,17 +298,18 @@ def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) ->
 
 
 def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Add to a line of two or more digits the candidates that fit it exactly, though less sure than ``keep``.
+    """Add to a line the candidates that fit it exactly, though less sure than ``keep``.
 
     A digit the network is torn about (a 4 or a 7?) is still a digit where it stands in a
     line of digits of its height, on their baseline: the line is the evidence. It needs
-    ``gap_keep`` for some digit and must not overlap anything chosen.
+    ``gap_keep`` for some digit and must not overlap anything chosen. The line holds two
+    digits or more, or one the network is ``gap_alone`` sure of (an odd 7 beside a sure 8).
     """
     chosen = [s for line in lines for s in line]
     out = []
     for line in lines:
         line = list(line)
-        if len(line) >= 2:
+        if len(line) >= 2 or (line and line[0].weight >= params.gap_alone):
             unsure = [s for s in pool if params.gap_keep <= s.weight < params.keep and fits_line(s, line, params)]
             for s in sorted(unsure, key=lambda s: -s.weight):
                 if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):

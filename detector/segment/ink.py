@@ -95,31 +95,32 @@ def page_ink(gray: np.ndarray, dark_ink: bool | None = None, *, params: SegmentP
 def ink_level(ink: np.ndarray, where: np.ndarray | None = None, *, params: SegmentParams = DEFAULT) -> float | None:
     """Return the level above which ink is strong: Otsu's, at least ``params.min_page_contrast``.
 
-    Measured on the pixels ``where`` is True (None: all of them). None when nothing there
-    stands out from the paper (its 99.9th percentile is below ``min_page_contrast``).
+    Measured on the pixels ``where`` is True (None: all of them; of a part, every other pixel
+    of every other row). None when nothing there stands out from the paper (its 99.9th
+    percentile is below ``min_page_contrast``).
     """
-    values = ink if where is None else ink[where]
+    values = ink if where is None else every_other(ink)[every_other(where)]
     sample = every_other(ink) if where is None else values
     if not sample.size or float(np.percentile(sample, 99.9)) < params.min_page_contrast:
         return None
     return max(otsu(values), params.min_page_contrast)
 
 
-def ink_mask(ink: np.ndarray, *, params: SegmentParams = DEFAULT, where: np.ndarray | None = None) -> np.ndarray:
+def ink_mask(ink: np.ndarray, *, params: SegmentParams = DEFAULT, level: float | None = None) -> np.ndarray:
     """Return the bool mask of ink pixels (all False when nothing stands out from the paper).
 
     Hysteresis on Otsu's level, as scikit-image's ``apply_hysteresis_threshold(ink, low,
     high)`` with ``high`` the Otsu level (at least ``params.min_page_contrast``) and
     ``low = params.low_fraction * high``, but with 8-connected regions: weak ink is kept
-    where it touches strong ink, diagonally included. ``where``: measure the level on these
-    pixels only (:func:`ink_level`); the mask still covers the whole picture.
+    where it touches strong ink, diagonally included. ``level``: the strong ink's level when
+    the caller measured it (on part of the picture, :func:`ink_level`); None measures it here.
 
     Example:
         >>> ink = np.zeros((5, 5), np.float32); ink[2, 1:4] = [0.3, 0.9, 0.3]; ink[0, 0] = 0.3
         >>> ink_mask(ink).astype(int)[[0, 2]].tolist()
         [[0, 0, 0, 0, 0], [0, 1, 1, 1, 0]]
     """
-    high = ink_level(ink, where, params=params)
+    high = ink_level(ink, params=params) if level is None else level
     if high is None:
         return np.zeros(ink.shape, dtype=bool)
     weak = ink > high * params.low_fraction

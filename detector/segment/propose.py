@@ -118,7 +118,7 @@ def page_mask(
     whole, page = ink_level(ink, params=params), ink_level(ink, ~rim, params=params)
     if whole is None or page is None or not params.piece_strength <= page < params.page_level * whole:
         return mask, labelled  # the edge did not decide the level, or the page holds only grain
-    again = ink_mask(ink, params=params, where=~rim)
+    again = ink_mask(ink, params=params, level=page)
     labels = label(again).labels
     grown = np.unique(labels[border])
     again &= ~np.isin(labels, grown[grown > 0])
