@@ -112,6 +112,8 @@ def test_a_torn_digit_beside_one_sure_digit_is_read():
     assert read([seven, eight], [torn, sure(8, 0.8)]) == "8"  # one unsure digit is no line to lean on
     low = box(0, 55, 24, 15)  # a smudge beside it, not of its height
     assert read([low, eight], [torn, sure(8)]) == "8"
+    stroke = box(34, 31, 8, 40)  # a sure 1 alone is as often a letter's stroke or an edge: no line to lean on
+    assert read([seven, stroke], [torn, sure(1)]) == "1"
 
 
 def test_a_wide_torn_digit_beside_the_line_is_read():

@@ -303,13 +303,15 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     A digit the network is torn about (a 4 or a 7?) is still a digit where it stands in a
     line of digits of its height, on their baseline: the line is the evidence. It needs
     ``gap_keep`` for some digit and must not overlap anything chosen. The line holds two
-    digits or more, or one the network is ``gap_alone`` sure of (an odd 7 beside a sure 8).
+    digits or more, or one the network is ``gap_alone`` sure of (an odd 7 beside a sure 8)
+    that is not a 1: a lone sure 1 is as often a stroke of something else (a letter, an
+    edge), and what stands beside it then is no digit either.
     """
     chosen = [s for line in lines for s in line]
     out = []
     for line in lines:
         line = list(line)
-        if len(line) >= 2 or (line and line[0].weight >= params.gap_alone):
+        if len(line) >= 2 or (line and line[0].weight >= params.gap_alone and line[0].digit != 1):
             unsure = [s for s in pool if params.gap_keep <= s.weight < params.keep and fits_line(s, line, params)]
             for s in sorted(unsure, key=lambda s: -s.weight):
                 if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
