@@ -1,11 +1,12 @@
 """Proposing candidates liberally: every piece of ink that could be a digit, for the network to judge.
 
 Both polarities are read, each with two binarisations (the ink mask as it is, and with
-long horizontal rules cut out), and each blob comes as it is, merged with the pieces
-stacked above or below it, and split at the valleys of its column profile. Only what
-cannot be a digit at any size is dropped here: specks of a few pixels, and the ink of
-the picture's own edge (:func:`is_border`). The choice
-among overlapping candidates is made by :mod:`detector.segment.choose`.
+long horizontal rules cut out; its level measured on the page alone where wedges of
+background lie along the picture's sides, :func:`page_mask`), and each blob comes as it
+is, merged with the pieces stacked above or below it, and split at the valleys of its
+column profile. Only what cannot be a digit at any size is dropped here: specks of a few
+pixels, and the ink of the picture's own edge (:func:`is_border`). The choice among
+overlapping candidates is made by :mod:`detector.segment.choose`.
 """
 
 from __future__ import annotations
