@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from detector.segment.blobs import Blob, label
-from detector.segment.ink import ink_mask, page_ink
+from detector.segment.ink import ink_level, ink_mask, page_ink
 from detector.segment.params import SegmentParams
 from detector.segment.propose import is_border, page_mask, propose
 
@@ -140,11 +140,11 @@ def test_the_level_is_measured_again_only_where_the_edge_decided_it():
     work = turned_sheet()
     ink = page_ink(work, True)
     mask = ink_mask(ink)
-    again, labelled = page_mask(ink, mask, label(mask))
+    again, labelled = page_mask(ink, mask, label(mask), ink_level(ink))
     assert not mask[100, 158:163].any() and again[100, 158:163].all()  # the pencil's stem joined
     assert not again[:10, 200:].any()  # the table's wedge along the top did not, nor what it grew into
     assert np.array_equal(labelled.labels > 0, again)  # its labelling is of the new mask
     plain = picture(lambda d: d.line([(150, 40), (150, 150)], fill=125, width=8))  # no table: as it was
     ink = page_ink(plain, True)
     mask = ink_mask(ink)
-    assert page_mask(ink, mask, label(mask))[0] is mask
+    assert page_mask(ink, mask, label(mask), ink_level(ink))[0] is mask

@@ -88,7 +88,12 @@ def lies_along_side(blob: Blob, shape: tuple[int, int], *, params: SegmentParams
 
 
 def page_mask(
-    ink: np.ndarray, mask: np.ndarray, labelled: Labelled, *, params: SegmentParams = DEFAULT
+    ink: np.ndarray,
+    mask: np.ndarray,
+    labelled: Labelled,
+    whole: float | None,
+    *,
+    params: SegmentParams = DEFAULT,
 ) -> tuple[np.ndarray, Labelled]:
     """The ink mask again, its level measured on the page alone, when the picture's edge holds ink.
 
@@ -104,6 +109,7 @@ def page_mask(
     the edge, when the page's level is not below ``page_level`` of the whole picture's (the
     edge's ink did not decide it), or when it is below ``piece_strength``: then the page holds
     only grain (the faint shadows of an embossed card once its coloured band is left out).
+    ``whole`` is the level ``mask`` was made at (:func:`~detector.segment.ink.ink_level`).
     """
     h, w = mask.shape
     m = params.edge_margin
@@ -116,7 +122,7 @@ def page_mask(
             rim[y0:y1, x0:x1] |= ndimage.binary_dilation(border[y0:y1, x0:x1], iterations=m)
     if not rim.any() or rim.all():
         return mask, labelled
-    whole, page = ink_level(ink, params=params), ink_level(ink, ~rim, params=params)
+    page = ink_level(ink, ~rim, params=params)
     if whole is None or page is None or not params.piece_strength <= page < params.page_level * whole:
         return mask, labelled  # the edge did not decide the level, or the page holds only grain
     again = ink_mask(ink, params=params, level=page)
@@ -138,9 +144,10 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
     dotted: dict[bool, list[tuple[int, int, int, int]]] = {}
     for dark in (likelier, not likelier):
         ink = page_ink(work, dark, params=params)
-        mask = ink_mask(ink, params=params)
+        level = ink_level(ink, params=params)  # measured once: the mask's, and page_mask's to compare with
+        mask = ink_mask(ink, params=params, level=level)
         labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
-        mask, labelled = page_mask(ink, mask, labelled, params=params)
+        mask, labelled = page_mask(ink, mask, labelled, level, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         for variant in _binarisations(mask, params, labelled):
