@@ -59,3 +59,19 @@ def test_predictor_applies_the_checkpoint_temperature(tmp_path):
     assert (p1.argmax(1) == p2.argmax(1)).all()
     want = p1.astype(np.float64) ** 2 / (p1.astype(np.float64) ** 2).sum(1, keepdims=True)  # T=0.5 squares
     assert np.allclose(p2, want, atol=1e-4)
+
+
+def test_the_cli_calibrates_on_the_runs_own_validation_split(tmp_path):
+    import json
+
+    from training.calibrate import _run_config
+
+    saved = {"negatives": 10000, "mined": 900, "judge": "a/judge.onnx", "datasets": ["mnist", "synth"], "seed": 3}
+    (tmp_path / "metrics.json").write_text(json.dumps({"config": saved}))
+    cfg = _run_config(tmp_path / "metrics.json", tmp_path / "data", tmp_path / "cache", None)
+    assert (cfg.negatives, cfg.mined, str(cfg.judge), cfg.datasets, cfg.seed) == (
+        10000, 900, "a/judge.onnx", ("mnist", "synth"), 3)  # fmt: skip
+    assert cfg.data_dir == tmp_path / "data" and cfg.cache_dir == tmp_path / "cache"
+    assert _run_config(tmp_path / "metrics.json", tmp_path, tmp_path, 7).seed == 7
+    plain = _run_config(tmp_path / "absent.json", tmp_path, tmp_path, None)
+    assert (plain.negatives, plain.mined, plain.seed) == (0, 0, 0)  # a checkpoint without its run: digits only

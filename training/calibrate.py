@@ -104,6 +104,22 @@ def _update_metrics(path: Path, temperature: float, report: dict) -> None:
     write_atomic(path, json.dumps(metrics, indent=2).encode())
 
 
+def _run_config(metrics: Path, data_dir: Path, cache_dir: Path, seed: int | None):
+    """The settings of the run that made a checkpoint (its metrics.json beside it), else plain digits.
+
+    The validation split must be the run's own: an 11-class model calibrated on digits alone
+    never sees the junk it must be unsure of.
+    """
+    from dataclasses import replace
+
+    from training.config import TrainConfig, saved_config
+
+    if metrics.is_file() and isinstance(saved := json.loads(metrics.read_text()).get("config"), dict):
+        cfg = replace(saved_config(saved), data_dir=data_dir, cache_dir=cache_dir)
+        return cfg if seed is None else replace(cfg, seed=seed)
+    return TrainConfig(data_dir=data_dir, cache_dir=cache_dir, seed=seed or 0)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Fit the temperature of an existing checkpoint on its training run's validation split."""
     from dataclasses import replace
@@ -112,19 +128,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from detector.checkpoint import load_checkpoint, save_checkpoint
     from detector.errors import DetectorError
-    from training.config import TrainConfig
     from training.data import DataError, load_datasets
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint to calibrate (rewritten)")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with MNIST/ (default: %(default)s)")
     p.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help="prepared arrays (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="the training run's seed (picks the same split)")
+    p.add_argument("--seed", type=int, default=None, help="the run's seed (default: its metrics.json's)")
     args = p.parse_args(argv)
     console = Console()
     try:
         model, config, meta = load_checkpoint(args.model)
-        cfg = TrainConfig(data_dir=args.data_dir, cache_dir=args.cache_dir, seed=args.seed)
+        cfg = _run_config(args.model.parent / "metrics.json", args.data_dir, args.cache_dir, args.seed)
         sets = load_datasets(cfg, validation_only=True)
         t, report = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
         save_checkpoint(args.model, model, replace(config, temperature=t), {**meta, "calibration": report})

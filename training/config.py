@@ -53,6 +53,10 @@ class TrainConfig:
         metadata={"help": "keep the digits' answers close to this checkpoint's (knowledge distillation); none: off"},
     )
     distill_weight: float = field(default=1.0, metadata={"help": "weight of the distillation loss"})
+    average: float = field(
+        default=0.0,
+        metadata={"help": "at the end, mix this share of the --init checkpoint's weights back in (training.average)"},
+    )
     val_size: int = field(default=5000, metadata={"help": "MNIST training digits held out for validation"})
     mnist_limit: int | None = field(default=None, metadata={"help": "use only the first N MNIST training digits"})
     svhn_limit: int | None = field(default=None, metadata={"help": "use only the first N SVHN training crops"})
@@ -62,6 +66,23 @@ class TrainConfig:
     seed: int = field(default=0, metadata={"help": "seeds the split, the synthetic digits and the training"})
     device: str = field(default="auto", metadata={"help": "auto (CUDA when available), cpu or cuda"})
     dry_run: bool = field(default=False, metadata={"help": "one epoch of two tiny batches, for tests"})
+
+
+def saved_config(saved: dict) -> TrainConfig:
+    """Rebuild the :class:`TrainConfig` a run saved in its metrics.json (``"config"``); unknown keys are left out."""
+    from dataclasses import fields
+
+    kinds = {f.name: f.type for f in fields(TrainConfig)}
+    values = {}
+    for name, value in saved.items():
+        if name not in kinds:
+            continue
+        if "Path" in str(kinds[name]) and value is not None:
+            value = Path(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[name] = value
+    return TrainConfig(**values)
 
 
 # The dry run: one epoch of two batches on tiny data, written outside models/. MNIST is used

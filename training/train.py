@@ -4,7 +4,8 @@
     python -m training.train --dry-run --out-dir /tmp/nd-dry       # two tiny batches
 
 A run is prepare the data -> fit (``training.loop``: train_one_epoch + validate, keeping the
-best epoch by validation accuracy) -> calibrate -> report -> save: the checkpoint, metrics.json,
+best epoch by validation accuracy) -> average with the starting checkpoint (``--average``,
+``training.average``) -> calibrate -> report -> save: the checkpoint, metrics.json,
 accuracy/loss plots (PNG and epoch-by-epoch GIF) and a confusion matrix on MNIST test go into
 --out-dir. Every flag below is a field of ``training.config.TrainConfig``.
 """
@@ -12,87 +13,19 @@ accuracy/loss plots (PNG and epoch-by-epoch GIF) and a confusion matrix on MNIST
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import time
 import typing
 from collections.abc import Callable
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from training.config import DATASETS, DRY_RUN, TrainConfig
-from training.data import DataError, Datasets, load_datasets
-from training.loop import fit, pick_device
+from training.data import DataError, load_datasets
+from training.loop import fit
 
 if TYPE_CHECKING:
     from rich.progress import Progress
-
-    from detector.config import ModelConfig
-    from detector.model import DigitNet
-
-
-def report(cfg: TrainConfig, sets: Datasets, model: DigitNet, config: ModelConfig, history: list[dict]) -> dict:
-    """Return the run's metrics: history, best epoch, size, compute, settings, and MNIST test when present."""
-    import torch
-
-    from detector.model import count_macs, count_parameters
-
-    best = max(history, key=lambda r: r["val_acc"])
-    macs = count_macs(model)
-    metrics = {
-        "history": history,
-        "best_epoch": best["epoch"],
-        "best_val_acc": best["val_acc"],
-        "train_samples": len(sets.train),
-        "parameters": count_parameters(model),
-        "macs_per_image": macs,
-        "mflops_per_image": 2 * macs / 1e6,
-        "device": pick_device(cfg.device),
-        "cpu": platform.processor() or platform.machine(),
-        "torch_threads": torch.get_num_threads(),
-        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
-        "model_config": config.to_dict(),
-    }
-    if "mnist" in cfg.datasets and (cfg.data_dir / "MNIST").is_dir():
-        from training.data import raw_mnist
-        from training.evaluate import evaluate_raw
-
-        raw, labels = raw_mnist(cfg.data_dir, cfg.cache_dir, train=False)
-        raw, labels = raw[: cfg.test_limit], labels[: cfg.test_limit]
-        test = evaluate_raw(model, config, raw, labels)
-        metrics["test_accuracy"] = test["accuracy"]
-        metrics["inverted_test_accuracy"] = test["inverted_accuracy"]
-        metrics["test_images"] = len(labels)
-        metrics["test_confusion"] = test["confusion"]
-    return metrics
-
-
-def save(cfg: TrainConfig, model: DigitNet, config: ModelConfig, metrics: dict) -> list[Path]:
-    """Write the checkpoint, the plots and metrics.json into ``cfg.out_dir``; return the paths.
-
-    Every later artefact of a run (an exported copy of the model, say) is written here too.
-    """
-    from detector.checkpoint import save_checkpoint
-    from detector.files import ensure_folder, write_atomic
-    from training.export import export_checkpoint
-    from training.plots import save_confusion, save_curves
-
-    out = ensure_folder(cfg.out_dir)
-    keys = ("best_val_acc", "parameters", "mflops_per_image", "test_accuracy", "inverted_test_accuracy")
-    meta = {k: metrics[k] for k in keys if k in metrics}
-    written = [save_checkpoint(out / "number_detector.pt", model, config, meta)]
-    # The .onnx that recognition runs, verified against torch on MNIST test digits (training/export.py).
-    metrics["export"] = export_checkpoint(written[0], None, cfg.data_dir, cfg.cache_dir)
-    written.append(Path(metrics["export"]["path"]))
-    written += save_curves(metrics["history"], out, cfg.label_smoothing)
-    if "test_confusion" in metrics:
-        name = f"MNIST test ({metrics['test_images']:,} images)"
-        written.append(save_confusion(np.array(metrics["test_confusion"]), out / "confusion_matrix.png", name))
-    written.append(write_atomic(out / "metrics.json", json.dumps(metrics, indent=2).encode()))
-    return written
 
 
 def run(cfg: TrainConfig, progress: Progress | None = None, on_epoch: Callable[[dict], None] | None = None) -> dict:
@@ -106,10 +39,15 @@ def run(cfg: TrainConfig, progress: Progress | None = None, on_epoch: Callable[[
         OutputError: ``cfg.out_dir`` cannot be written.
     """
     from training.calibrate import calibrate
+    from training.outcome import report, save
 
     began = time.perf_counter()
     sets = load_datasets(cfg)
     model, config, history = fit(cfg, sets, progress, on_epoch)
+    if cfg.average > 0 and cfg.init is not None:
+        from training.average import average_with_checkpoint
+
+        model = average_with_checkpoint(model, cfg.init, cfg.average)
     train_seconds = time.perf_counter() - began
     temperature, calibration = calibrate(model, config, sets.val.images, sets.val.labels)
     config = replace(config, temperature=temperature)
@@ -168,8 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_args(argv: list[str] | None = None) -> TrainConfig:
     """Turn command-line arguments into a :class:`TrainConfig`: the preset, then the flags given."""
-    given = vars(build_parser().parse_args(argv))
-    return replace(DRY_RUN if given.pop("dry_run", False) else TrainConfig(), **given)
+    parser = build_parser()
+    given = vars(parser.parse_args(argv))
+    cfg = replace(DRY_RUN if given.pop("dry_run", False) else TrainConfig(), **given)
+    if not 0.0 <= cfg.average <= 1.0 or (cfg.average > 0 and cfg.init is None):
+        parser.error("--average takes a share from 0 to 1 of the --init checkpoint's weights; give --init too")
+    return cfg
 
 
 def format_epoch(row: dict) -> str:
