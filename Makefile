@@ -55,9 +55,12 @@ train: $(VENV)/.train-installed
 	$(PY) -m training.train --data-dir ../shared/data --out-dir outputs/digits
 	$(PY) -m training.train --data-dir ../shared/data --out-dir outputs/junk --init outputs/digits/number_detector.pt \
 		--distill outputs/digits/number_detector.pt --negatives 10000 --mined 400 --epochs 8 --lr 1e-3
-	$(PY) -m training.train --data-dir ../shared/data --init outputs/junk/number_detector.pt \
+	$(PY) -m training.train --data-dir ../shared/data --out-dir outputs/hard --init outputs/junk/number_detector.pt \
 		--distill outputs/digits/number_detector.pt --judge outputs/junk/number_detector.onnx \
 		--negatives 10000 --mined 700 --epochs 5 --lr 5e-4
+	$(PY) -m training.train --data-dir ../shared/data --init outputs/hard/number_detector.pt \
+		--distill outputs/hard/number_detector.pt --judge outputs/hard/number_detector.onnx \
+		--negatives 10000 --mined 900 --epochs 5 --lr 5e-4
 
 evaluate: $(VENV)/.train-installed
 	$(PY) -m training.evaluate --data-dir ../shared/data
