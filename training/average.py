@@ -72,10 +72,9 @@ def finish_run(run_dir: Path, share: float, out_dir: Path) -> dict:
     from dataclasses import replace
 
     from detector.checkpoint import load_checkpoint
-    from training.calibrate import calibrate
     from training.config import saved_config
     from training.data import load_datasets
-    from training.outcome import report, save
+    from training.outcome import conclude
 
     metrics = json.loads((run_dir / "metrics.json").read_text())
     cfg = replace(saved_config(metrics["config"]), out_dir=out_dir, average=share)
@@ -84,13 +83,10 @@ def finish_run(run_dir: Path, share: float, out_dir: Path) -> dict:
     model, config, _meta = load_checkpoint(run_dir / "number_detector.pt")
     model = average_with_checkpoint(model, cfg.init, share)
     sets = load_datasets(cfg, validation_only=True)
-    temperature, calibration = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
-    config = replace(config, temperature=temperature)
-    averaged = report(cfg, sets, model, config, metrics["history"])
-    averaged.update(train_samples=metrics["train_samples"], wall_time_s=metrics["wall_time_s"])
-    averaged.update(calibration=calibration, averaged_from=str(run_dir / "number_detector.pt"))
-    save(cfg, model, config, averaged)
-    return averaged
+    return conclude(
+        cfg, sets, model, config, metrics["history"], train_samples=metrics["train_samples"],
+        wall_time_s=metrics["wall_time_s"], averaged_from=str(run_dir / "number_detector.pt"),
+    )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,3 +82,15 @@ def save(cfg: TrainConfig, model: DigitNet, config: ModelConfig, metrics: dict) 
         written.append(save_confusion(np.array(metrics["test_confusion"]), out / "confusion_matrix.png", name))
     written.append(write_atomic(out / "metrics.json", json.dumps(metrics, indent=2).encode()))
     return written
+
+
+def conclude(cfg: TrainConfig, sets: Datasets, model: DigitNet, config: ModelConfig, history: list[dict], **extra):
+    """Calibrate a trained network on ``sets.val``, report and save it; ``extra`` joins the metrics. Returns them."""
+    from training.calibrate import calibrate
+
+    temperature, calibration = calibrate(model, replace(config, temperature=1.0), sets.val.images, sets.val.labels)
+    config = replace(config, temperature=temperature)
+    metrics = report(cfg, sets, model, config, history)
+    metrics.update(extra, calibration=calibration)
+    save(cfg, model, config, metrics)
+    return metrics

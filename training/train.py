@@ -38,8 +38,7 @@ def run(cfg: TrainConfig, progress: Progress | None = None, on_epoch: Callable[[
         DataError: A requested data set is missing.
         OutputError: ``cfg.out_dir`` cannot be written.
     """
-    from training.calibrate import calibrate
-    from training.outcome import report, save
+    from training.outcome import conclude
 
     began = time.perf_counter()
     sets = load_datasets(cfg)
@@ -48,13 +47,7 @@ def run(cfg: TrainConfig, progress: Progress | None = None, on_epoch: Callable[[
         from training.average import average_with_checkpoint
 
         model = average_with_checkpoint(model, cfg.init, cfg.average)
-    train_seconds = time.perf_counter() - began
-    temperature, calibration = calibrate(model, config, sets.val.images, sets.val.labels)
-    config = replace(config, temperature=temperature)
-    metrics = report(cfg, sets, model, config, history)
-    metrics.update(wall_time_s=train_seconds, calibration=calibration)
-    save(cfg, model, config, metrics)
-    return metrics
+    return conclude(cfg, sets, model, config, history, wall_time_s=time.perf_counter() - began)
 
 
 def _datasets(text: str) -> tuple[str, ...]:
