@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from detector.segment.choose import KEEP, best_set, choose, overlaps
+from detector.segment.choose import KEEP, Scored, best_set, choose, line_edge, overlaps
+from detector.segment.params import SegmentParams
 from tests.helpers import candidate_box as box
 from tests.helpers import chosen_number as read
 from tests.helpers import junk_probs as junk
@@ -29,6 +31,14 @@ def test_one_sure_digit_beats_two_unsure_halves():
 def test_a_frame_side_twice_as_tall_as_the_digits_is_no_one():
     side, four, two = box(0, 0, 6, 100), box(20, 30, 24, 40), box(50, 30, 24, 40)
     assert read([side, four, two], [sure(1), sure(4), sure(2)]) == "42"
+
+
+def test_a_bold_one_no_taller_than_the_tallest_digit_beside_it_is_read():
+    # "5215" in one hand: flat 5s set a low median height, the 1 is 1.9 times it but no taller than the 2
+    five, two, one, five2 = box(0, 30, 40, 32), box(50, 12, 30, 50), box(90, 5, 14, 60), box(114, 30, 40, 32)
+    assert read([five, two, one, five2], [sure(5), sure(2), sure(1), sure(5)]) == "5215"
+    side = box(90, -30, 8, 100)  # a frame's side is taller than every digit: still no 1
+    assert read([five, two, side, five2], [sure(5), sure(2), sure(1), sure(5)]) == "525"
 
 
 def test_a_speck_beside_the_digits_is_dropped_however_sure():
@@ -101,6 +111,39 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "442"
     doubt[4], doubt[10] = 0.12, 0.86  # too little of a digit even there
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
+
+
+def test_a_torn_digit_on_a_sloping_line_is_read():
+    # "993" on a turned sheet: each digit stands 5 px higher than the one before; the 3 is a 3 or a 5?
+    nine, other, three = box(0, 60, 24, 40), box(34, 55, 24, 40), box(68, 50, 24, 40)
+    torn = sure(3, 0.42)
+    torn[5] = 0.41
+    assert read([nine, other, three], [sure(9), sure(9), torn]) == "993"
+    flat = choose([nine, other, three], np.stack([sure(9), sure(9), torn]), params=SegmentParams(line_tilt=0))
+    assert [s.digit for line in flat for s in line] == [9, 9]  # the flat top is 57.5 there: 7.5 px off, 0.15 of 40 is 6
+    steep = box(68, 30, 24, 40)  # far above where the line's slope leads
+    assert read([nine, other, steep], [sure(9), sure(9), torn]) == "99"
+
+
+def test_a_torn_digit_in_a_bobbing_hand_is_read_against_the_level_line():
+    # "433619": the hand's digits bob up and down; a slope fitted to them would put the 4's top 10 px low
+    tops = {117: 62, 168: 54, 232: 47, 291: 49, 325: 59}
+    digits = [box(x, y, 32, 48) for x, y in tops.items()]
+    four = box(69, 48, 38, 48)
+    torn = sure(4, 0.41)
+    torn[2] = 0.22
+    assert read([four, *digits], [torn] + [sure(d) for d in (3, 3, 6, 1, 9)]) == "433619"
+
+
+def test_a_line_edge_follows_its_slope_within_the_tilt():
+    line = [Scored(box(0, 60, 24, 40), sure(9), 0), Scored(box(34, 50, 24, 40), sure(9), 1)]  # centres 12, 46
+    assert line_edge(line, 80, top=True, tilt=0.5) == pytest.approx(60 - 10 / 34 * (80 - 12))  # followed
+    # held at 0.15 rows per column: the level is the median of the two digits' own
+    assert line_edge(line, 80, top=True, tilt=0.15) == pytest.approx(
+        np.median([60 + 0.15 * 12, 50 + 0.15 * 46]) - 0.15 * 80
+    )
+    assert line_edge(line, 80, top=False, tilt=0) == 95  # flat: the median bottom
+    assert line_edge(line[:1], 80, top=True) == 60  # one digit: flat
 
 
 def test_a_torn_digit_beside_one_sure_digit_is_read():

@@ -14,12 +14,14 @@ is set aside too.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
    ink in both polarities, a frame and what it holds) the set with the most weight
    above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
-3. ``consistent_lines``: the chosen digits grouped into lines; a digit much taller or
-   shorter than the line's own digits (a frame side beside them, a speck) is dropped
-   (digits the picture's edge cuts do not set the line's height), and so are lines much
+3. ``consistent_lines``: the chosen digits grouped into lines; a digit much shorter than
+   the line's own digits (a speck), or much taller than every other digit of it (a frame
+   side beside them), is dropped (digits the picture's edge cuts do not set the line's
+   height), and so are lines much
    smaller than the line holding the most evidence (fine print) or much taller (an edge
    standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
-   a line exactly (a line of two digits or more, or of one sure digit).
+   a line exactly (a line of two digits or more, or of one sure digit), its top and bottom
+   followed where the line slopes (a turned photo).
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
    plate or frame around them.
@@ -254,6 +256,16 @@ def line_height(line: list[Scored], shape: tuple[int, int] | None = None, margin
     return float(np.median(shaped or [s.blob.height for s in inside]))
 
 
+def tallest(line: list[Scored], but: Scored, shape: tuple[int, int] | None = None, margin: int = 0) -> float:
+    """The height of the tallest digit of a line other than ``but`` that is not a 1 (0: none), digits at the edge aside.
+
+    Handwriting mixes sizes: a flat 5 beside a tall 2 sets a low median, and a bold 1 next to
+    them is no taller than the 2. A frame's side, or a frame read with its digit, is taller than every other digit.
+    """
+    inside = [s for s in line if shape is None or not at_edge(s.blob, shape, margin)] or line
+    return float(max((s.blob.height for s in inside if s.digit != 1 and s is not but), default=0))
+
+
 def consistent_lines(
     chosen: list[Scored], params: SegmentParams = DEFAULT, shape: tuple[int, int] | None = None
 ) -> list[list[Scored]]:
@@ -267,7 +279,11 @@ def consistent_lines(
     kept = []
     for line in lines:
         height = line_height(line, shape, params.edge_margin)
-        line = [s for s in line if short * height <= s.blob.height <= tall * height]
+        line = [
+            s
+            for s in line
+            if short * height <= s.blob.height <= tall * max(height, tallest(line, s, shape, params.edge_margin))
+        ]
         if line:
             kept.append(line)
     if not kept:
@@ -280,21 +296,38 @@ def consistent_lines(
 def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) -> bool:
     """True when a candidate has the height, top and bottom of a line's digits and stands in or beside it.
 
-    Beside: less than a digit's height from the line's first or last digit.
+    Beside: less than a digit's height from the line's first or last digit. The top and
+    bottom are those of the line held level, or followed along its slope (:func:`line_edge`):
+    a turned photo's digits climb or fall from one end of the number to the other, while a
+    hand's digits bob up and down about a level line, where a fitted slope misleads.
     """
     height = float(np.median([t.blob.height for t in line]))
-    top = float(np.median([t.blob.y0 for t in line]))
-    bottom = float(np.median([t.blob.y1 for t in line]))
     slack = params.line_fit * height
     left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
     b = s.blob
-    return (
-        abs(b.height - height) <= slack
-        and abs(b.y0 - top) <= slack
-        and abs(b.y1 - bottom) <= slack
-        and left <= b.x1
-        and b.x0 <= right
-    )
+    centre = (b.x0 + b.x1) / 2
+
+    def level(tilt: float) -> bool:
+        top, bottom = line_edge(line, centre, top=True, tilt=tilt), line_edge(line, centre, top=False, tilt=tilt)
+        return abs(b.y0 - top) <= slack and abs(b.y1 - bottom) <= slack
+
+    placed = level(0.0) or (params.line_tilt > 0 and level(params.line_tilt))
+    return abs(b.height - height) <= slack and placed and left <= b.x1 and b.x0 <= right
+
+
+def line_edge(line: list[Scored], x: float, *, top: bool, tilt: float = DEFAULT.line_tilt) -> float:
+    """Where the top (or bottom) of a line's digits lies at column ``x``.
+
+    The line's slope is fitted (least squares over its digits' centres) and held within
+    ``tilt`` (rows per column); the level is the median of the digits' own, so one digit
+    that stands higher does not carry the rest. A line of one digit, or ``tilt`` 0, is flat.
+    """
+    xs = np.array([(t.blob.x0 + t.blob.x1) / 2 for t in line], float)
+    ys = np.array([t.blob.y0 if top else t.blob.y1 for t in line], float)
+    slope = 0.0
+    if tilt > 0 and len(line) >= 2 and np.ptp(xs) > 0:
+        slope = float(np.clip(np.polyfit(xs, ys, 1)[0], -tilt, tilt))
+    return float(np.median(ys - slope * xs)) + slope * x
 
 
 def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:

@@ -96,6 +96,8 @@ class SegmentParams:
     # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none
     gap_keep: float = 0.2
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
+    # ... its top and bottom followed along a line sloping up to this many rows per column (0: flat)
+    line_tilt: float = 0.15
     gap_alone: float = 0.9  # a line of one digit takes such candidates too when its digit is this sure (>1: never)
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
