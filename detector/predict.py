@@ -126,7 +126,15 @@ class Predictor:
             return ()
         probs = self.steady_probabilities(proposals.inputs)
         p = proposals
-        lines = choose(p.blobs, probs, p.dark_ink, shape=p.shape, strengths=p.strengths, dotted=p.dotted)
+        lines = choose(
+            p.blobs,
+            probs,
+            p.dark_ink,
+            shape=p.shape,
+            strengths=p.strengths,
+            dotted=p.dotted,
+            cores=[source == "core" for source in p.sources],
+        )
         return tuple(
             digit_result(s.probs, _scale_box(p.boxes[s.index], scale), k) for k, line in enumerate(lines) for s in line
         )

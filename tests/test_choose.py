@@ -181,6 +181,13 @@ def test_the_paper_around_a_digit_read_in_the_other_polarity_is_not_a_digit():
     six, loop = box(100, 100, 60, 100), box(120, 150, 12, 30)
     lines = choose([six, loop], np.stack([sure(6, 0.99), sure(1, 0.95)]), [True, False], strengths=[0.6, 0.75])
     assert [[s.digit for s in line] for line in lines] == [[6]]
+    # the strong ink of an edge blob inside a digit's box shows no digit by itself: the digit is no halo of it
+    plate, core = box(16, 3, 22, 25), box(20, 6, 14, 18)
+    probs = np.stack([sure(8, 0.74), sure(8, 0.998)])
+    lines = choose([plate, core], probs, [True, False], strengths=[0.74, 0.89], cores=[False, True])
+    assert [[s.digit for s in line] for line in lines] == [[8]] and lines[0][0].index == 0
+    plain = choose([plate, core], probs, [True, False], strengths=[0.74, 0.89])  # an ordinary candidate: sure, it wins
+    assert [[s.index for s in line] for line in plain] == [[1]]
 
 
 def test_a_one_ending_a_line_much_fainter_than_its_digits_is_a_side():
@@ -217,3 +224,20 @@ def test_a_strip_cut_by_the_picture_edge_does_not_set_the_line_height():
     lines = choose([one, strip], np.stack([sure(1), sure(1, 0.89)]), shape=(422, 640))
     assert [[s.digit for s in line] for line in lines] == [[1]]
     assert lines[0][0].blob is one
+
+
+def test_the_strong_ink_of_an_edge_blob_is_read_only_where_it_fits_a_line():
+    # "245" on a turned sheet: the 2 was joined to the table by shade, and only its strong ink is a candidate
+    two, four, five = box(10, 30, 24, 40), box(44, 30, 24, 40), box(78, 30, 24, 40)
+
+    def digits(blobs, probs, cores):
+        return "".join(str(s.digit) for line in choose(blobs, np.stack(probs), cores=cores) for s in line)
+
+    assert digits([two, four, five], [sure(2), sure(4), sure(5)], [True, False, False]) == "245"
+    assert digits([two], [sure(2)], [True]) == ""  # alone, the strong ink of a wall or a table is no digit
+    low = box(10, 50, 24, 20)
+    assert digits([low, four, five], [sure(2), sure(4), sure(5)], [True, False, False]) == "45"  # not the line's
+    torn = sure(2, 0.45)
+    assert digits([two, four, five], [torn, sure(4), sure(5)], [True, False, False]) == "45"  # a core must be sure
+    side = box(112, 28, 6, 44)  # a plate's border beside the digits, cut from the edge's ink: no 1
+    assert digits([two, four, five, side], [sure(2), sure(4), sure(5), sure(1)], [True, False, False, True]) == "245"

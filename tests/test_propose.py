@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from detector.segment.blobs import Blob, label
+from detector.segment.blobs import Blob, components, label
 from detector.segment.ink import ink_level, ink_mask, page_ink
 from detector.segment.params import SegmentParams
 from detector.segment.propose import is_border, page_mask, propose
@@ -140,11 +140,35 @@ def test_the_level_is_measured_again_only_where_the_edge_decided_it():
     work = turned_sheet()
     ink = page_ink(work, True)
     mask = ink_mask(ink)
-    again, labelled = page_mask(ink, mask, label(mask), ink_level(ink))
+    again, labelled, level = page_mask(ink, mask, label(mask), ink_level(ink))
+    assert level is not None and level < ink_level(ink)  # the page's own, below the table's
     assert not mask[100, 158:163].any() and again[100, 158:163].all()  # the pencil's stem joined
     assert not again[:10, 200:].any()  # the table's wedge along the top did not, nor what it grew into
     assert np.array_equal(labelled.labels > 0, again)  # its labelling is of the new mask
     plain = picture(lambda d: d.line([(150, 40), (150, 150)], fill=125, width=8))  # no table: as it was
     ink = page_ink(plain, True)
     mask = ink_mask(ink)
-    assert page_mask(ink, mask, label(mask), ink_level(ink))[0] is mask
+    same, _, level = page_mask(ink, mask, label(mask), ink_level(ink))
+    assert same is mask and level == ink_level(ink)
+
+
+def test_a_digit_joined_to_the_table_by_shade_is_proposed_by_its_strong_ink():
+    def draw(d):
+        d.rectangle([0, 0, 12, 199], fill=15)  # the table along the left side ...
+        d.rectangle([13, 96, 72, 102], fill=160)  # ... a shadow, weak ink that joins it ...
+        d.ellipse([70, 60, 130, 140], outline=25, width=9)  # ... to a 0 written beside it
+
+    work = picture(draw)
+    ink = page_ink(work, True)
+    mask = ink_mask(ink)
+    labelled = label(mask)
+    whole = [b for b in components(mask, labelled=labelled) if b.x0 == 0]
+    assert whole and whole[0].x1 > 120  # the mask holds the table, the shade and the 0 as one blob
+    cores = [c for c in propose(work) if c.source == "core"]
+    assert any(65 <= c.blob.x0 <= 75 and 125 <= c.blob.x1 <= 135 and 55 <= c.blob.y0 <= 65 for c in cores)
+    assert all(c.blob.x0 > 3 for c in cores)  # the table's own strong ink touches the edge: not proposed
+
+
+def test_a_digit_clear_of_the_edge_gives_no_core():
+    work = picture(lambda d: d.ellipse([100, 50, 160, 140], outline=25, width=9))
+    assert not [c for c in propose(work) if c.source == "core"]

@@ -21,7 +21,9 @@ is set aside too.
    smaller than the line holding the most evidence (fine print) or much taller (an edge
    standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
    a line exactly (a line of two digits or more, or of one sure digit), its top and bottom
-   followed where the line slopes (a turned photo).
+   followed where the line slopes (a turned photo), and the sure ones of the strong ink of
+   blobs the picture's edge touches (``cores``: a digit joined to the table by shade), which
+   nothing else may choose.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
    plate or frame around them.
@@ -61,6 +63,7 @@ class Scored:
     probs: np.ndarray  # (classes,) class probabilities
     index: int  # position among the candidates given to :func:`choose`
     strength: float = 1.0  # how far its ink stands out from its paper, 0..1 (:func:`detector.segment.blobs.strength`)
+    core: bool = False  # the strong ink of a blob the picture's edge touches: read only where it fits a line
 
     @property
     def digit(self) -> int:
@@ -79,6 +82,7 @@ def choose(
     shape: tuple[int, int] | None = None,
     strengths: list[float] | None = None,
     dotted: list[bool] | None = None,
+    cores: list[bool] | None = None,
     params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
@@ -90,21 +94,25 @@ def choose(
         shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
         strengths: How far each candidate's ink stands out from its paper (None: unknown, all full).
         dotted: Which candidates are punctuation, "?", "!" or "%", or its paper (None: none are).
+        cores: Which are the strong ink of a blob the picture's edge touches, read only where they
+            fit a line of other digits (None: none are).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     strengths = [1.0] * len(blobs) if strengths is None else strengths
-    paper = halos(blobs, probs, dark_ink, strengths, params)
+    cores = [False] * len(blobs) if cores is None else cores
+    paper = halos(blobs, probs, dark_ink, strengths, params, cores)
     paper |= {i for i, d in enumerate(dotted or ()) if d}
     readings = []
     for polarity in (True, False):
-        scored = [
-            Scored(b, p, i, st)
-            for i, (b, p, d, st) in enumerate(zip(blobs, probs, dark_ink, strengths, strict=True))
+        every = [
+            Scored(b, p, i, st, c)
+            for i, (b, p, d, st, c) in enumerate(zip(blobs, probs, dark_ink, strengths, cores, strict=True))
             if d == polarity and i not in paper
         ]
+        scored = [s for s in every if not s.core]
         best = _consistent_best(plausible(scored, params), params, shape)
-        lines = framed_ends(fill_gaps(best, scored, params), params)
+        lines = framed_ends(fill_gaps(best, every, params), params)
         lines = lone_strokes(shown_lines(lines), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
     return max(readings, key=evidence)
@@ -116,6 +124,7 @@ def halos(
     dark_ink: list[bool],
     strengths: list[float],
     params: SegmentParams = DEFAULT,
+    cores: list[bool] | None = None,
 ) -> set[int]:
     """The candidates that are the paper around a digit of the other polarity, by index.
 
@@ -124,7 +133,8 @@ def halos(
     digit, shaped like it (an 8's surroundings read as a 3). Such a candidate's box holds a
     candidate of the other polarity with room on all four sides and spanning at least half its
     height and width, one the network is at least ``lone_sure`` of and that stands out from
-    its paper by ``halo_margin`` more than it.
+    its paper by ``halo_margin`` more than it, and that is no ``cores`` candidate (the strong ink
+    of an edge blob, read only in a line).
     """
     if not blobs:
         return set()
@@ -132,6 +142,8 @@ def halos(
     dark = np.asarray(dark_ink, bool)
     strong = np.asarray(strengths, float)
     sure = probs[:, :DIGITS].max(axis=1) >= params.lone_sure
+    if cores is not None:
+        sure &= ~np.asarray(cores, bool)  # the strong ink of an edge blob shows no digit by itself
     inner = np.flatnonzero(sure)
     if not len(inner):
         return set()
@@ -331,11 +343,14 @@ def line_edge(line: list[Scored], x: float, *, top: bool, tilt: float = DEFAULT.
 
 
 def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Add to a line the candidates that fit it exactly, though less sure than ``keep``.
+    """Add to a line the candidates that fit it exactly, though less sure than ``keep`` (or cores, sure).
 
     A digit the network is torn about (a 4 or a 7?) is still a digit where it stands in a
     line of digits of its height, on their baseline: the line is the evidence. It needs
-    ``gap_keep`` for some digit and must not overlap anything chosen. The line holds two
+    ``gap_keep`` for some digit and must not overlap anything chosen; a core (the strong ink
+    of a blob the picture's edge touches, :func:`detector.segment.propose.edge_cores`) needs
+    ``keep``, since the line is all that shows it is a digit, and must not be a 1 (:func:`_gap`).
+    The line holds two
     digits or more, or one the network is ``gap_alone`` sure of (an odd 7 beside a sure 8)
     that is not a 1: a lone sure 1 is as often a stroke of something else (a letter, an
     edge), and what stands beside it then is no digit either.
@@ -345,13 +360,24 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     for line in lines:
         line = list(line)
         if len(line) >= 2 or (line and line[0].weight >= params.gap_alone and line[0].digit != 1):
-            unsure = [s for s in pool if params.gap_keep <= s.weight < params.keep and fits_line(s, line, params)]
+            unsure = [s for s in pool if _gap(s, params) and fits_line(s, line, params)]
             for s in sorted(unsure, key=lambda s: -s.weight):
                 if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
                     line.append(s)
                     chosen.append(s)
         out.append(sorted(line, key=lambda s: s.blob.x0))
     return out
+
+
+def _gap(s: Scored, params: SegmentParams) -> bool:
+    """A candidate that only a line can admit: less sure than ``keep``, or an edge blob's strong ink that is sure.
+
+    The strong ink of an edge blob read as a 1 is not admitted: a stroke cut from the ink of
+    the picture's edge is as often that edge's own side (a plate's border beside its digits).
+    """
+    if s.core:
+        return s.weight >= params.keep and s.digit != 1
+    return params.gap_keep <= s.weight < params.keep
 
 
 def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:

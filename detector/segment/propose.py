@@ -4,8 +4,10 @@ Both polarities are read, each with two binarisations (the ink mask as it is, an
 long horizontal rules cut out; its level measured on the page alone where wedges of
 background lie along the picture's sides, :func:`page_mask`), and each blob comes as it
 is, merged with the pieces stacked above or below it, and split at the valleys of its
-column profile. Only what cannot be a digit at any size is dropped here: specks of a few
-pixels, and the ink of the picture's own edge (:func:`is_border`). The choice among
+column profile. A blob the picture's edge touches also gives the strong ink inside it, apart
+from the weak shade that joined a digit to a table (:func:`edge_cores`). Only what cannot be
+a digit at any size is dropped here: specks of a few pixels, and the ink of the picture's own
+edge (:func:`is_border`). The choice among
 overlapping candidates is made by :mod:`detector.segment.choose`.
 """
 
@@ -18,6 +20,7 @@ import numpy as np
 from scipy import ndimage
 
 from detector.preprocess import dark_on_light
+from detector.segment.alone import at_edge
 from detector.segment.blobs import (
     Blob,
     Labelled,
@@ -44,7 +47,8 @@ class Candidate:
         blob: Its box and mask in working pixels.
         dark_ink: The polarity it was read in.
         ink: The polarity's ink map (shared by all candidates of that polarity).
-        source: How it was made: "blob", "merged" or "split".
+        source: How it was made: "blob", "merged", "split", or "core" (the strong ink of a blob
+            the picture's edge touches, :func:`edge_cores`).
         dotted: It is punctuation, or its paper (:func:`detector.segment.marks.punctuation`).
     """
 
@@ -94,7 +98,7 @@ def page_mask(
     whole: float | None,
     *,
     params: SegmentParams = DEFAULT,
-) -> tuple[np.ndarray, Labelled]:
+) -> tuple[np.ndarray, Labelled, float | None]:
     """The ink mask again, its level measured on the page alone, when the picture's edge holds ink.
 
     Otsu's level over the whole picture separates the strongest ink from the rest. Where a dark
@@ -105,7 +109,8 @@ def page_mask(
     picture are not left out: they are thin, seldom decide the level, and often touch digits
     (a card's coloured band). At the lower level a wedge grows (the shade along the sheet's
     rim joins it, and a corner's wedge no longer lies flat): whatever it grew into is left
-    out of the new mask. Returns ``mask`` and ``labelled`` as they are when no ink lies along
+    out of the new mask. Returns the mask, its labels and the level of its strong ink: ``mask``,
+    ``labelled`` and ``whole`` as they are when no ink lies along
     the edge, when the page's level is not below ``page_level`` of the whole picture's (the
     edge's ink did not decide it), or when it is below ``piece_strength``: then the page holds
     only grain (the faint shadows of an embossed card once its coloured band is left out).
@@ -121,15 +126,15 @@ def page_mask(
             y0, x0, y1, x1 = max(0, b.y0 - m), max(0, b.x0 - m), min(h, b.y1 + m), min(w, b.x1 + m)
             rim[y0:y1, x0:x1] |= ndimage.binary_dilation(border[y0:y1, x0:x1], iterations=m)
     if not rim.any() or rim.all():
-        return mask, labelled
+        return mask, labelled, whole
     page = ink_level(ink, ~rim, params=params)
     if whole is None or page is None or not params.piece_strength <= page < params.page_level * whole:
-        return mask, labelled  # the edge did not decide the level, or the page holds only grain
+        return mask, labelled, whole  # the edge did not decide the level, or the page holds only grain
     again = ink_mask(ink, params=params, level=page)
     labels = label(again).labels
     grown = np.unique(labels[border])
     again &= ~np.isin(labels, grown[grown > 0])
-    return again, label(again)
+    return again, label(again), page
 
 
 def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
@@ -147,7 +152,7 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         level = ink_level(ink, params=params)  # measured once: the mask's, and page_mask's to compare with
         mask = ink_mask(ink, params=params, level=level)
         labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
-        mask, labelled = page_mask(ink, mask, labelled, level, params=params)
+        mask, labelled, strong = page_mask(ink, mask, labelled, level, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         for variant in _binarisations(mask, params, labelled):
@@ -156,7 +161,49 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
                 if key not in seen:
                     seen.add(key)
                     out.append(Candidate(blob, dark, ink, source))
+        for blob in edge_cores(mask, ink, labelled, strong, params=params):
+            key = (blob.y0, blob.x0, blob.y1, blob.x1)
+            if key not in seen:
+                seen.add(key)
+                out.append(Candidate(blob, dark, ink, "core"))
     return [replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])) for c in out]
+
+
+def edge_cores(
+    mask: np.ndarray, ink: np.ndarray, labelled: Labelled, strong: float | None, *, params: SegmentParams = DEFAULT
+) -> list[Blob]:
+    """The strong ink inside blobs that the picture's edge touches, apart from their weak shade.
+
+    A digit written near a turned sheet's side can join the shaded rim and the table beyond
+    it through weak ink (the mask's hysteresis): one blob along the side that is never read.
+    Its strong ink alone (above Otsu's level within that blob, and above ``strong``, the level
+    ``mask`` was made at: weak ink is not a digit's) comes apart into the table and the digit.
+    Where one piece at the edge is long (``edge_run`` of the picture's longer side: a table, a
+    wedge; grain has none), the pieces clear of the edge are proposed, marked "core": the
+    reading takes one only into a line of digits it fits exactly
+    (:func:`detector.segment.choose.fill_gaps`), never alone, since the strong ink of wall,
+    grain or table alone is no digit.
+    """
+    m = params.edge_margin
+    out: list[Blob] = []
+    if strong is None:
+        return out
+    for b in components(mask, params=params, labelled=labelled):
+        if not at_edge(b, mask.shape, m):
+            continue
+        crop = ink[b.y0 : b.y1, b.x0 : b.x1]
+        level = ink_level(crop, b.mask, params=params)
+        if level is None:
+            continue
+        pieces = [
+            Blob(b.y0 + c.y0, b.x0 + c.x0, b.y0 + c.y1, b.x0 + c.x1, c.mask)
+            for c in components(b.mask & (crop >= max(level, strong)), params=params)
+        ]
+        reach = params.edge_run * max(mask.shape)
+        if not any(at_edge(q, mask.shape, m) and max(q.height, q.width) >= reach for q in pieces):
+            continue  # no long strong ink of its own at the edge (a table, a wedge): grain, or a digit the edge cuts
+        out += [q for q in pieces if not at_edge(q, mask.shape, m) and strength(q, ink) >= params.min_strength]
+    return sorted(out, key=lambda b: -b.height * b.width)[: params.max_per_mask]
 
 
 def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) -> list[np.ndarray]:
