@@ -239,5 +239,10 @@ def test_the_strong_ink_of_an_edge_blob_is_read_only_where_it_fits_a_line():
     assert digits([low, four, five], [sure(2), sure(4), sure(5)], [True, False, False]) == "45"  # not the line's
     torn = sure(2, 0.45)
     assert digits([two, four, five], [torn, sure(4), sure(5)], [True, False, False]) == "45"  # a core must be sure
+    ragged = box(112, 22, 24, 40)  # a last 6 whose shade left it 8 px (0.2 of a height) above the line
+    number = [two, four, five, ragged]
+    assert digits(number, [sure(2), sure(4), sure(5), sure(6)], [False, False, False, True]) == "2456"
+    doubt = sure(6, 0.45)  # an unsure candidate there is no core: it must fit within line_fit, 6 px
+    assert digits(number, [sure(2), sure(4), sure(5), doubt], [False, False, False, False]) == "245"
     side = box(112, 28, 6, 44)  # a plate's border beside the digits, cut from the edge's ink: no 1
     assert digits([two, four, five, side], [sure(2), sure(4), sure(5), sure(1)], [True, False, False, True]) == "245"

@@ -93,7 +93,8 @@ def test_faint_grain_of_empty_paper_is_not_proposed_but_pencil_is():
     pencil = paper.copy()
     pencil[80:120, 200:206] -= 0.3  # a pencil 1, a third darker
     pencil[80:86, 190:206] -= 0.3
-    found = [c.blob for c in propose(np.clip(grain + pencil - paper, 0, 1))]
+    # cores (the strong ink of blobs the edge touches) are left out: the reading takes them only into a line
+    found = [c.blob for c in propose(np.clip(grain + pencil - paper, 0, 1)) if c.source != "core"]
     assert any(b.x0 >= 185 and b.y0 >= 75 for b in found)
     assert not any(b.x1 <= 80 and b.y0 >= 75 and b.y1 <= 125 for b in found)
 

@@ -314,7 +314,7 @@ def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) ->
     hand's digits bob up and down about a level line, where a fitted slope misleads.
     """
     height = float(np.median([t.blob.height for t in line]))
-    slack = params.line_fit * height
+    slack = (params.core_fit if s.core else params.line_fit) * height
     left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
     b = s.blob
     centre = (b.x0 + b.x1) / 2

@@ -177,12 +177,11 @@ def edge_cores(
     A digit written near a turned sheet's side can join the shaded rim and the table beyond
     it through weak ink (the mask's hysteresis): one blob along the side that is never read.
     Its strong ink alone (above Otsu's level within that blob, and above ``strong``, the level
-    ``mask`` was made at: weak ink is not a digit's) comes apart into the table and the digit.
-    Where one piece at the edge is long (``edge_run`` of the picture's longer side: a table, a
-    wedge; grain has none), the pieces clear of the edge are proposed, marked "core": the
-    reading takes one only into a line of digits it fits exactly
-    (:func:`detector.segment.choose.fill_gaps`), never alone, since the strong ink of wall,
-    grain or table alone is no digit.
+    ``mask`` was made at: weak ink is not a digit's) comes apart into the table and the digit,
+    or the digit and the shade that ran from it to the edge. The pieces clear of the edge are
+    proposed, marked "core": the reading takes one only into a line of other digits that it
+    fits (:func:`detector.segment.choose.fill_gaps`), never alone, since the strong ink of
+    wall, grain or table alone is no digit.
     """
     m = params.edge_margin
     out: list[Blob] = []
@@ -195,14 +194,10 @@ def edge_cores(
         level = ink_level(crop, b.mask, params=params)
         if level is None:
             continue
-        pieces = [
-            Blob(b.y0 + c.y0, b.x0 + c.x0, b.y0 + c.y1, b.x0 + c.x1, c.mask)
-            for c in components(b.mask & (crop >= max(level, strong)), params=params)
-        ]
-        reach = params.edge_run * max(mask.shape)
-        if not any(at_edge(q, mask.shape, m) and max(q.height, q.width) >= reach for q in pieces):
-            continue  # no long strong ink of its own at the edge (a table, a wedge): grain, or a digit the edge cuts
-        out += [q for q in pieces if not at_edge(q, mask.shape, m) and strength(q, ink) >= params.min_strength]
+        for c in components(b.mask & (crop >= max(level, strong)), params=params):
+            piece = Blob(b.y0 + c.y0, b.x0 + c.x0, b.y0 + c.y1, b.x0 + c.x1, c.mask)
+            if not at_edge(piece, mask.shape, m) and strength(piece, ink) >= params.min_strength:
+                out.append(piece)
     return sorted(out, key=lambda b: -b.height * b.width)[: params.max_per_mask]
 
 
