@@ -311,7 +311,9 @@ def fits_line(s: Scored, line: list[Scored], params: SegmentParams = DEFAULT) ->
     Beside: less than a digit's height from the line's first or last digit. The top and
     bottom are those of the line held level, or followed along its slope (:func:`line_edge`):
     a turned photo's digits climb or fall from one end of the number to the other, while a
-    hand's digits bob up and down about a level line, where a fitted slope misleads.
+    hand's digits bob up and down about a level line, where a fitted slope misleads. Each
+    within ``line_fit`` of the line's height, a core within ``core_fit`` (the shade that
+    joined it to the edge leaves its outline ragged).
     """
     height = float(np.median([t.blob.height for t in line]))
     slack = (params.core_fit if s.core else params.line_fit) * height
