@@ -155,17 +155,17 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         mask, labelled, strong = page_mask(ink, mask, labelled, level, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
-        for variant in _binarisations(mask, params, labelled):
-            for blob, source in _hypotheses(variant, ink, params, labelled if variant is mask else None):
-                key = (blob.y0, blob.x0, blob.y1, blob.x1)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(Candidate(blob, dark, ink, source))
-        for blob in edge_cores(mask, ink, labelled, strong, params=params):
+        found = [
+            pair
+            for variant in _binarisations(mask, params, labelled)
+            for pair in _hypotheses(variant, ink, params, labelled if variant is mask else None)
+        ]
+        found += [(blob, "core") for blob in edge_cores(mask, ink, labelled, strong, params=params)]
+        for blob, source in found:
             key = (blob.y0, blob.x0, blob.y1, blob.x1)
             if key not in seen:
                 seen.add(key)
-                out.append(Candidate(blob, dark, ink, "core"))
+                out.append(Candidate(blob, dark, ink, source))
     return [replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])) for c in out]
 
 
