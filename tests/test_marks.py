@@ -82,6 +82,26 @@ def test_two_rings_with_a_slash_between_them_are_a_percent_sign():
     _slash(sign, (170, 40), (100, 140))  # bottom-left to top-right, between the rings
     (found,) = percent_signs(label(sign))
     assert found[0] <= 46 and found[2] >= 134
+    short = _canvas()  # a bold font's short slash, only across the gap between the rings
+    _ring(short, 110, 60)
+    _ring(short, 160, 120)
+    _slash(short, (150, 72), (120, 104))
+    assert len(percent_signs(label(short))) == 1
+    apart = _canvas()  # a stroke beside the rings' gap but in neither ring's rows: no "%"
+    _ring(apart, 110, 60)
+    _ring(apart, 160, 120)
+    _slash(apart, (150, 80), (140, 100))
+    assert percent_signs(label(apart)) == []
+    climbing = _canvas()  # a turned line "080": the rings' rows overlap, the digit between is no slash
+    _ring(climbing, 110, 60)
+    _ring(climbing, 190, 82)
+    climbing[62:90, 140:160] = True
+    assert percent_signs(label(climbing)) == []
+    far = np.zeros((200, 600), bool)  # a turned line "2750": its 2's loop and its 0 are a number apart
+    _ring(far, 110, 60)
+    _ring(far, 420, 100)
+    far[40:110, 250:262] = True  # the 7 between them reaches both rings' rows
+    assert percent_signs(label(far)) == []
     zeros = _canvas()  # "00" on one line, a stroke below: no "%"
     _ring(zeros, 110, 60)
     _ring(zeros, 150, 60)

@@ -70,12 +70,14 @@ def percent_signs(
     """The boxes of the percent signs in a mask: two rings and the slash between them.
 
     Rings are blobs at least twice ``min_side`` tall and at most a quarter of the picture, no
-    more than ``dot_round`` times longer one way than the other, around a hole of a fifth of
+    more than ``dot_round`` times longer one way than the other, around a hole of a tenth of
     their ink or more. Two whose heights differ by less than half form a "%" when one lies
-    below and to the right of the other, its centre half a ring height to 4 lower, and one
-    more blob, reaching from the upper ring's top quarter to the lower one's bottom quarter,
-    stands within their columns. The hole is looked for last, in the few pairs placed so (grain has thousands of
-    specks whose middle is paper). ``found``: as for :func:`dotted_strokes`.
+    below and to the right of the other, its centre half a ring height to 4 lower and half a
+    ring width to 2 further right, and one more blob stands within their columns: reaching
+    from the upper ring's top quarter to the lower one's bottom quarter, or, where the rings'
+    rows are apart, at least across the gap between them (a bold font's short slash). The
+    hole is looked for last, in the few pairs placed so (grain has thousands of specks whose
+    middle is paper). ``found``: as for :func:`dotted_strokes`.
     """
     if params.dot_large <= 0 or not labelled.objects:
         return []
@@ -111,26 +113,35 @@ def _compact(boxes: np.ndarray, p: SegmentParams) -> np.ndarray:
 
 
 def _has_hole(labelled: Labelled, k: int, ink: int) -> bool:
-    """True when component ``k`` encloses paper of at least a fifth of its ink."""
+    """True when component ``k`` encloses paper of at least a tenth of its ink (a bold ring's hole is small)."""
     own = labelled.labels[labelled.objects[k]] == k + 1
-    return int(ndimage.binary_fill_holes(own).sum()) - ink >= 0.2 * ink
+    return int(ndimage.binary_fill_holes(own).sum()) - ink >= 0.1 * ink
 
 
 def _diagonal(r: np.ndarray) -> np.ndarray:
-    """(n, n) bool: ring j lies below and to the right of ring i, the two of about one size."""
+    """(n, n) bool: ring j lies below and to the right of ring i, within two ring widths, the two of about one size."""
     h = (r[:, 2] - r[:, 0]).astype(float)
     ratio = h[None, :] / h[:, None]
     dy = (r[None, :, 0] + r[None, :, 2] - r[:, None, 0] - r[:, None, 2]) / 2
     dx = (r[None, :, 1] + r[None, :, 3] - r[:, None, 1] - r[:, None, 3]) / 2
     width = (r[:, 3] - r[:, 1])[:, None]
-    return (ratio >= 0.67) & (ratio <= 1.5) & (dy >= 0.5 * h[:, None]) & (dy <= 4 * h[:, None]) & (dx >= 0.5 * width)
+    near = (dx >= 0.5 * width) & (dx <= 2 * width)  # a "%" sets its rings side by side, not a number apart
+    return (ratio >= 0.67) & (ratio <= 1.5) & (dy >= 0.5 * h[:, None]) & (dy <= 4 * h[:, None]) & near
 
 
 def _slash(boxes: np.ndarray, a: int, b: int) -> int | None:
-    """A blob between rings ``a`` and ``b``, in their columns, from the upper's top quarter to the lower's bottom."""
+    """A blob between rings ``a`` and ``b``, in their columns, that is the slash of a "%".
+
+    It runs from the upper ring's top quarter to the lower one's bottom quarter (DejaVu Sans),
+    or, where the lower ring starts below the upper one's bottom, crosses that gap (a bold
+    sans serif's short slash, which spans only the middle). Rings whose rows overlap need the
+    long slash: a turned line "089" climbs, and its 8 lies between a 0 and a 9 placed so.
+    """
     ra, rb = boxes[a], boxes[b]
     top, bottom = ra[0] + (ra[2] - ra[0]) / 4, rb[2] - (rb[2] - rb[0]) / 4
-    inside = (boxes[:, 1] >= ra[1]) & (boxes[:, 3] <= rb[3]) & (boxes[:, 0] <= top) & (boxes[:, 2] >= bottom)
+    long = (boxes[:, 0] <= top) & (boxes[:, 2] >= bottom)
+    short = (ra[2] <= rb[0]) & (boxes[:, 0] < ra[2]) & (boxes[:, 2] > rb[0])
+    inside = (boxes[:, 1] >= ra[1]) & (boxes[:, 3] <= rb[3]) & (long | short)
     inside[[a, b]] = False
     found = np.flatnonzero(inside)
     return int(found[0]) if len(found) else None
