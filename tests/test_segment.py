@@ -329,3 +329,20 @@ def test_components_and_rules_take_one_labelling_of_the_mask():
         (b.y0, b.x0, b.y1, b.x1) for b in components(mask)
     ]
     assert np.array_equal(remove_rules(mask, labelled=labelled), remove_rules(mask))
+
+
+def test_the_hysteresis_labels_the_mask_as_labelling_it_again_would():
+    from detector.segment.blobs import label
+    from detector.segment.ink import ink_components
+
+    ink = np.zeros((40, 60), np.float32)
+    ink[5:15, 5:10] = 0.9  # strong ink ...
+    ink[15:30, 5:8] = 0.4  # ... with weak ink hanging from it
+    ink[20:35, 30:40] = 0.4  # weak ink alone: not in the mask
+    ink[2:8, 45:58] = 0.8  # strong ink, numbered after the weak patch that starts below it
+    mask, labelled = ink_components(ink, level=0.6)  # weak ink: above 0.3
+    again = label(mask)
+    assert np.array_equal(mask, ink_mask(ink, level=0.6)) and mask[25, 6] and not mask[25, 35]
+    assert np.array_equal(labelled.labels, again.labels) and labelled.objects == again.objects
+    empty, none = ink_components(np.zeros((10, 10), np.float32))
+    assert not empty.any() and none.objects == [] and not none.labels.any()

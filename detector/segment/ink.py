@@ -11,6 +11,7 @@ import numpy as np
 from scipy import ndimage
 
 from detector.preprocess import dark_on_light, every_other, resize
+from detector.segment.blobs import Labelled
 from detector.segment.params import DEFAULT, SegmentParams
 
 
@@ -120,12 +121,29 @@ def ink_mask(ink: np.ndarray, *, params: SegmentParams = DEFAULT, level: float |
         >>> ink_mask(ink).astype(int)[[0, 2]].tolist()
         [[0, 0, 0, 0, 0], [0, 1, 1, 1, 0]]
     """
+    return ink_components(ink, params=params, level=level)[0]
+
+
+def ink_components(
+    ink: np.ndarray, *, params: SegmentParams = DEFAULT, level: float | None = None
+) -> tuple[np.ndarray, Labelled]:
+    """Return :func:`ink_mask` and its 8-connected components, labelled in the same pass.
+
+    The hysteresis labels the weak ink and keeps the components that hold strong ink: those
+    are the mask's own components, numbered in the same order as
+    :func:`detector.segment.blobs.label` numbers them (by their first pixel, row by row), so
+    the mask need not be labelled again (5 ms of a 1 MP photo, per polarity).
+    """
     high = ink_level(ink, params=params) if level is None else level
     if high is None:
-        return np.zeros(ink.shape, dtype=bool)
+        return np.zeros(ink.shape, dtype=bool), Labelled(np.zeros(ink.shape, np.int32), [])
     weak = ink > high * params.low_fraction
     labels, n = ndimage.label(weak, structure=np.ones((3, 3)))
     strong = np.zeros(n + 1, dtype=bool)
     strong[np.unique(labels[ink > high])] = True
     strong[0] = False
-    return strong[labels]
+    kept = np.flatnonzero(strong)
+    renumber = np.zeros(n + 1, dtype=labels.dtype)
+    renumber[kept] = np.arange(1, len(kept) + 1)
+    objects = ndimage.find_objects(labels)
+    return strong[labels], Labelled(renumber[labels], [objects[k - 1] for k in kept])

@@ -32,7 +32,7 @@ from detector.segment.blobs import (
     strength,
     trim,
 )
-from detector.segment.ink import ink_level, ink_mask, page_ink
+from detector.segment.ink import ink_components, ink_level, ink_mask, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.marks import marks, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
@@ -150,8 +150,8 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
     for dark in (likelier, not likelier):
         ink = page_ink(work, dark, params=params)
         level = ink_level(ink, params=params)  # measured once: the mask's, and page_mask's to compare with
-        mask = ink_mask(ink, params=params, level=level)
-        labelled = label(mask)  # shared by the rule finder, the dot finder and the mask's own components
+        # its components, labelled once, are shared by the rule finder, the dot finder and the hypotheses
+        mask, labelled = ink_components(ink, params=params, level=level)
         mask, labelled, strong = page_mask(ink, mask, labelled, level, params=params)
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
