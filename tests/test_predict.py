@@ -118,7 +118,8 @@ def test_unsure_candidates_are_averaged_over_one_pixel_shifts_and_sure_ones_kept
     strict=True,
     reason="the network reads a sans-serif 1 with a long flag and no foot (Pillow's own font, Aileron) as a 7 "
     "at 60-75 % and its '11' as a sure 9: the printed digits it learnt from are matplotlib's fonts only, whose "
-    "1s have a foot or a short flag (Liberation Sans's footed 1 reads 99 %); the fix is Aileron among them",
+    "1s have a foot or a short flag (Liberation Sans's footed 1 reads 99 %); two short rounds with Aileron among "
+    "them did not move it (README)",
 )
 def test_a_sans_serif_one_with_a_long_flag_is_a_one(reader):
     img = Image.new("L", (900, 400), 225)
