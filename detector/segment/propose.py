@@ -32,7 +32,7 @@ from detector.segment.blobs import (
     strength,
     trim,
 )
-from detector.segment.ink import ink_components, ink_level, ink_mask, page_ink
+from detector.segment.ink import ink_components, ink_level, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.marks import marks, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
@@ -130,8 +130,8 @@ def page_mask(
     page = ink_level(ink, ~rim, params=params)
     if whole is None or page is None or not params.piece_strength <= page < params.page_level * whole:
         return mask, labelled, whole  # the edge did not decide the level, or the page holds only grain
-    again = ink_mask(ink, params=params, level=page)
-    labels = label(again).labels
+    again, first = ink_components(ink, params=params, level=page)
+    labels = first.labels
     grown = np.unique(labels[border])
     again &= ~np.isin(labels, grown[grown > 0])
     return again, label(again), page
