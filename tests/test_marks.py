@@ -128,7 +128,7 @@ def test_the_candidates_of_a_dotted_stroke_are_set_aside_not_the_digits_beside_i
 def test_a_question_mark_is_no_digit_and_a_percent_sign_no_digits(shipped_predictor):
     from PIL import Image, ImageDraw, ImageFont
 
-    from training.synthetic.printed import font_paths
+    from training.synthetic.fonts import font_paths
 
     img = Image.new("L", (360, 260), 225)
     ImageDraw.Draw(img).text((120, 40), "?", font=ImageFont.truetype(str(font_paths()[0]), 160), fill=30)

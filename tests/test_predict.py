@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from detector.predict import digit_result
-from training.synthetic.printed import font_paths
+from training.synthetic.fonts import font_paths
 
 
 def test_digit_result_reports_ten_digits_and_their_share_of_certainty():

@@ -1,16 +1,10 @@
-"""Synthetic printed digits: matplotlib's fonts, deterministic per index, a real torch Dataset."""
+"""Synthetic printed digits: deterministic per index, a real torch Dataset."""
 
 import numpy as np
 import pytest
 from torch.utils.data import DataLoader, Dataset
 
-from training.synthetic.printed import FONT_FILES, SynthDigits, font_paths, render_digit
-
-
-def test_fonts_come_with_matplotlib():
-    found = {p.name for p in font_paths()}
-    assert len(found) >= 12 and {"DejaVuSans.ttf", "DejaVuSerif-Bold.ttf", "cmr10.ttf"} <= found
-    assert found <= set(FONT_FILES)
+from training.synthetic.printed import SynthDigits, render_digit
 
 
 def test_each_index_always_gives_the_same_sample():

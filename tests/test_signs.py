@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from training.synthetic.printed import font_paths
+from training.synthetic.fonts import font_paths
 from training.synthetic.signs import make_sign
 
 
@@ -43,3 +43,24 @@ def test_most_generated_signs_read_right(shipped_predictor):
     signs = [make_sign(i, seed=0) for i in range(20)]
     right = sum(shipped_predictor.read_array(s.image, "sign").number == s.number for s in signs)
     assert right >= 16  # 88.5 % of 200 measured by `python -m training.bench.accuracy --signs 200`
+
+
+def test_unseen_faces_alternate_signs_and_plates_in_held_out_typefaces(monkeypatch):
+    from training.synthetic import fonts, signs
+
+    drawn = []
+    real = fonts.load_font
+
+    def spy(face, size):
+        drawn.append(face)
+        return real(face, size)
+
+    monkeypatch.setattr(fonts, "load_font", spy)
+    a, b = signs.make_unseen_face(4, seed=2), signs.make_unseen_face(4, seed=2)
+    assert np.array_equal(a.image, b.image) and a.number == b.number and len(a.boxes) == len(a.number)
+    held_out = {face for family in fonts.held_out_families() for face in family}
+    assert drawn and set(drawn) <= held_out
+    families = fonts.held_out_families()
+    assert np.array_equal(a.image, make_sign(4, seed=2, families=families).image)
+    assert np.array_equal(signs.make_unseen_face(7, seed=2).image, signs.make_plate(7, seed=2, families=families).image)
+    assert not np.array_equal(make_sign(4, seed=2).image, a.image)  # matplotlib's faces by default

@@ -9,6 +9,7 @@
     python -m training.bench.accuracy --embossed 200     # raised metallic digits on cards
     python -m training.bench.accuracy --small 200        # house numbers cut small, as SVHN crops
     python -m training.bench.accuracy --blank 300        # digit-free pictures: should answer ""
+    python -m training.bench.accuracy --faces 200        # signs and plates in typefaces never trained on
     python -m training.bench.accuracy FOLDER --upscale 12    # each picture enlarged to 12 MP first
     python -m training.bench.accuracy --turned 200 --seed 8 --misses outputs/misses   # annotated misses
 
@@ -160,6 +161,7 @@ GENERATED = {
     "embossed": "raised metallic digits on cards",
     "small": "small, soft crops of house numbers (12-36 px digits, as in street-view sets)",
     "blank": "digit-free pictures (paper, walls, frames, edges, letters)",
+    "faces": "house-number signs and plates in typefaces training never saw",
 }
 
 
@@ -198,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             folder, title = _pictures(args, Path(tmp))
             console.print(render(run(folder, predictor, args.misses), title))
-    except (DataError, DetectorError) as err:
+    except (DataError, DetectorError, ModuleNotFoundError) as err:  # the last: a typeface package is missing
         console.print(f"[red]{err}[/]")
         return 1
     return 0

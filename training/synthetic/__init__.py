@@ -24,7 +24,7 @@ def generators(digits: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, C
     from training.synthetic.embossed import make_embossed
     from training.synthetic.photos import make_filled, make_turned
     from training.synthetic.scenes import make_scene
-    from training.synthetic.signs import make_plate, make_sign
+    from training.synthetic.signs import make_plate, make_sign, make_unseen_face
     from training.synthetic.small import make_small
 
     return {
@@ -36,4 +36,5 @@ def generators(digits: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, C
         "embossed": lambda i: make_embossed(i, seed),
         "small": lambda i: make_small(i, seed),
         "blank": lambda i: make_blank(i, seed),
+        "faces": lambda i: make_unseen_face(i, seed),
     }

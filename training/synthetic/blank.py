@@ -56,7 +56,7 @@ def _door(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 def _letters(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     from PIL import Image, ImageDraw, ImageFont
 
-    from training.synthetic.printed import font_paths
+    from training.synthetic.fonts import font_paths
 
     img = paper(rng, h, w) if rng.random() < 0.5 else wall(rng, h, w)
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))

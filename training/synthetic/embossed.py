@@ -27,7 +27,7 @@ def _glyphs(rng: np.random.Generator, number: str):
     from PIL import Image, ImageDraw, ImageFont
 
     from training.synthetic.cardfont import card_digit
-    from training.synthetic.printed import font_paths
+    from training.synthetic.fonts import font_paths
 
     size = 200
     gap = int(size * rng.uniform(0.0, 0.25))

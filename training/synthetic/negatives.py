@@ -75,7 +75,7 @@ def _canvas(rng: np.random.Generator, digits: np.ndarray, kind: str) -> np.ndarr
             x = int(rng.choice([int(rng.integers(8, 22)), int(rng.integers(62, 76))]))
             draw.line((x, 0, x, 84), fill=255, width=int(rng.integers(3, 8)))
     elif kind == "letter":
-        from training.synthetic.printed import font_paths
+        from training.synthetic.fonts import font_paths
 
         fonts = font_paths()
         font = ImageFont.truetype(str(fonts[int(rng.integers(len(fonts)))]), int(rng.integers(40, 64)))

@@ -23,7 +23,7 @@ def glyph(rng: np.random.Generator, digits: np.ndarray, labels: np.ndarray, size
         k = int(rng.integers(len(digits)))
         img = Image.fromarray(digits[k]).resize((size, size), Image.BICUBIC)
         return np.clip(np.asarray(img, np.float32) / 255 * 1.15, 0, 1), str(int(labels[k]))
-    from training.synthetic.printed import font_paths
+    from training.synthetic.fonts import font_paths
 
     label = str(int(rng.integers(10)))
     fonts = font_paths()

@@ -1,4 +1,4 @@
-"""Synthetic printed digits rendered from the TrueType fonts that ship with matplotlib.
+"""Synthetic printed digits rendered from the TrueType fonts that ship with matplotlib (:mod:`.fonts`).
 
 House numbers, receipts and cards are printed, which MNIST is not. Each sample is drawn
 deterministically from its index: font, colours, polarity, size, rotation, perspective,
@@ -9,39 +9,14 @@ group of ten in ``CARD_EVERY`` is drawn in the square card face of
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import numpy as np
 from torch.utils.data import Dataset
 
 from detector.preprocess import prepare_digit
+from training.synthetic.fonts import font_paths, load_font
 
-FONT_FILES = (
-    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
-    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf",
-    "DejaVuSansMono-BoldOblique.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
-    "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf", "STIXGeneral.ttf", "STIXGeneralBol.ttf",
-    "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf", "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf", "cmb10.ttf",
-)  # fmt: skip
 CANVAS = 96
 CARD_EVERY = 6  # samples 50-59, 110-119, ... are square card digits
-
-
-@lru_cache(maxsize=1)
-def font_paths() -> tuple[Path, ...]:
-    """Return the matplotlib font files that exist in this installation."""
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return tuple(folder / name for name in FONT_FILES if (folder / name).is_file())
-
-
-@lru_cache(maxsize=256)
-def _font(path: Path, size: int):
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(path), size)
 
 
 def render_digit(index: int, seed: int = 0) -> tuple[np.ndarray, int]:
@@ -61,7 +36,7 @@ def render_digit(index: int, seed: int = 0) -> tuple[np.ndarray, int]:
     if (index // 10) % CARD_EVERY == CARD_EVERY - 1:
         return _render_card(label, rng), label
     fonts = font_paths()
-    font = _font(fonts[int(rng.integers(len(fonts)))], int(rng.integers(34, 60)))
+    font = load_font(fonts[int(rng.integers(len(fonts)))], int(rng.integers(34, 60)))
     ink, paper = _colours(rng)
     img = Image.new("L", (CANVAS, CANVAS), paper)
     draw = ImageDraw.Draw(img)

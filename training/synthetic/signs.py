@@ -1,17 +1,25 @@
 """House-number signs for tests and benchmarks: printed digits on a sign on a wall.
 
 Each sign is drawn deterministically from its index: a 1-5 digit number in one of
-matplotlib's fonts, light on a dark sign or dark on a light one, with or without a border
-in the digits' colour, on a wall of another colour, slightly rotated, blurred, noisy and
-JPEG-compressed. MNIST has no printed digits and a sign's own edges and frame look like
-strokes, so these pictures test what handwriting scenes do not.
+matplotlib's fonts (or, for the benchmark of unseen faces, one of the held-out families),
+light on a dark sign or dark on a light one, with or without a border in the digits'
+colour, on a wall of another colour, slightly rotated, blurred, noisy and JPEG-compressed.
+MNIST has no printed digits and a sign's own edges and frame look like strokes, so these
+pictures test what handwriting scenes do not.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from training.synthetic.scenes import Box, Scene, jpeg_roundtrip, turn_boxes
+
+if TYPE_CHECKING:
+    from training.synthetic.fonts import Face
+
+    Families = tuple[tuple[Face, ...], ...]
 
 
 def _colours(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -44,11 +52,25 @@ def char_boxes(draw, origin: tuple[float, float], number: str, font) -> list[Box
     return out
 
 
-def make_sign(index: int, seed: int = 0) -> Scene:
-    """Draw sign ``index``; the same index and seed always give the same picture."""
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+def _font(rng: np.random.Generator, size: int, families: Families | None):
+    """One of matplotlib's faces (``families`` None), or a face of one of ``families``, at ``size`` px."""
+    from training.synthetic.fonts import font_paths, load_font, pick_face
 
-    from training.synthetic.printed import font_paths
+    if families is None:
+        fonts = font_paths()
+        return load_font(fonts[int(rng.integers(len(fonts)))], size)
+    return load_font(pick_face(rng, families), size)
+
+
+def make_sign(index: int, seed: int = 0, families: Families | None = None) -> Scene:
+    """Draw sign ``index``; the same index and seed always give the same picture.
+
+    Args:
+        index: Picture number.
+        seed: Set seed.
+        families: Typeface families to draw the number in; None: matplotlib's faces.
+    """
+    from PIL import Image, ImageDraw, ImageFilter
 
     rng = np.random.default_rng([seed, index, 7])
     number = str(int(rng.integers(1, 10 ** int(rng.integers(1, 6)))))
@@ -56,8 +78,7 @@ def make_sign(index: int, seed: int = 0) -> Scene:
     wall, sign, ink = _colours(rng)
     img = Image.new("RGB", (width, height), wall)
     draw = ImageDraw.Draw(img)
-    fonts = font_paths()
-    font = ImageFont.truetype(str(fonts[int(rng.integers(len(fonts)))]), int(height * rng.uniform(0.15, 0.3)))
+    font = _font(rng, int(height * rng.uniform(0.15, 0.3)), families)
     x0, y0, x1, y1 = draw.textbbox((0, 0), number, font=font)
     left, top = (width - (x1 - x0)) // 2, (height - (y1 - y0)) // 2
     pad = int((y1 - y0) * rng.uniform(0.25, 0.6))
@@ -74,16 +95,16 @@ def make_sign(index: int, seed: int = 0) -> Scene:
     return Scene(image, number, turn_boxes(boxes, degrees, (width, height)))
 
 
-def make_plate(index: int, seed: int = 0) -> Scene:
+def make_plate(index: int, seed: int = 0, families: Families | None = None) -> Scene:
     """Draw plate ``index``: a bordered house-number plate on a textured wall, often between door or window edges.
 
     The plate has a border (sometimes two) in the digits' colour, sometimes screws at its
     corners; the wall is plaster, bricks or tiles of any brightness, so a pale wall around a
-    dark plate is as likely as a dark one. Returns the picture and the number.
+    dark plate is as likely as a dark one. ``families`` as :func:`make_sign`. Returns the
+    picture and the number.
     """
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFilter
 
-    from training.synthetic.printed import font_paths
     from training.synthetic.surfaces import door_edges, wall
 
     rng = np.random.default_rng([seed, index, 13])
@@ -91,8 +112,7 @@ def make_plate(index: int, seed: int = 0) -> Scene:
     width, height = int(rng.integers(500, 1200)), int(rng.integers(400, 900))
     _wall, sign, ink = _colours(rng)
     sign_grey, ink_grey = float(np.mean(sign)), float(np.mean(ink))
-    fonts = font_paths()
-    font = ImageFont.truetype(str(fonts[int(rng.integers(len(fonts)))]), int(height * rng.uniform(0.12, 0.28)))
+    font = _font(rng, int(height * rng.uniform(0.12, 0.28)), families)
     probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     x0, y0, x1, y1 = probe.textbbox((0, 0), number, font=font)
     left = (width - (x1 - x0)) // 2 + int(rng.integers(-width // 10, width // 10 + 1))
@@ -122,3 +142,15 @@ def make_plate(index: int, seed: int = 0) -> Scene:
     pixels = np.asarray(img, np.float32)[..., None] * tint + rng.normal(0, rng.uniform(1, 6), (height, width, 3))
     image = jpeg_roundtrip(pixels, int(rng.integers(50, 90)))
     return Scene(image, number, turn_boxes(boxes, degrees, (width, height)))
+
+
+def make_unseen_face(index: int, seed: int = 0) -> Scene:
+    """Draw a sign (even ``index``) or a plate (odd) in a typeface no training digit was drawn in.
+
+    The faces are :func:`training.synthetic.fonts.held_out_families`: sans-serif house-number
+    faces whose 1 is a stem with a flag and often no foot, unlike any of matplotlib's.
+    """
+    from training.synthetic.fonts import held_out_families
+
+    families = held_out_families()
+    return (make_plate if index % 2 else make_sign)(index, seed, families)
