@@ -75,7 +75,7 @@ def fake_digits() -> tuple[np.ndarray, np.ndarray]:
 
 def test_every_generator_is_there_and_knows_its_digits_boxes():
     make = generators(*fake_digits(), seed=5)
-    assert set(make) == {"scenes", "signs", "plates", "filled", "turned", "embossed", "small", "blank"}
+    assert set(make) == {"scenes", "signs", "plates", "filled", "turned", "embossed", "small", "blank", "faces"}
     for name, draw in make.items():
         scene = draw(0)
         h, w = scene.image.shape[:2]

@@ -35,6 +35,9 @@ is set aside too.
    in its very columns above or below it, a line cut by crossing lines, is dropped),
    ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
    is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
+7. ``narrow_ones`` (:mod:`detector.segment.ones`): in the reading chosen, a digit much
+   narrower than its line's other digits is weighed as likelier a 1 (a printed 1 with a
+   long flag and no foot, which the network splits between 1 and 7 or 9).
 
 A picture where nothing is plausible answers no digits at all.
 """
@@ -49,6 +52,7 @@ from detector.config import DIGITS
 from detector.segment.alone import at_edge, lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
+from detector.segment.ones import narrow_ones
 from detector.segment.params import DEFAULT, SegmentParams
 
 KEEP = DEFAULT.keep  # the weight below which a candidate is not read, and the zero of evidence
@@ -115,7 +119,7 @@ def choose(
         lines = framed_ends(fill_gaps(best, every, params), params)
         lines = lone_strokes(shown_lines(lines), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
-    return max(readings, key=evidence)
+    return narrow_ones(max(readings, key=evidence), params)
 
 
 def halos(
