@@ -42,7 +42,8 @@ def narrow_ones(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
 
 def _weighed(s: Scored, line: list[Scored], params: SegmentParams) -> Scored:
     others = [t.blob.width / t.blob.height for t in line if t is not s and t.digit != 1]
-    if s.digit == 1 or not others or s.blob.width / s.blob.height >= params.narrow_one * float(np.median(others)):
+    ratio = s.blob.width / s.blob.height
+    if s.digit == 1 or not others or ratio >= params.narrow_one * float(np.median(others)):
         return s
     probs = np.array(s.probs, dtype=np.float64)
     digits = probs[:DIGITS]
