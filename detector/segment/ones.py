@@ -15,6 +15,7 @@ width in line as the evidence).
 from __future__ import annotations
 
 from dataclasses import replace
+from statistics import median
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,7 +44,7 @@ def narrow_ones(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
 def _weighed(s: Scored, line: list[Scored], params: SegmentParams) -> Scored:
     others = [t.blob.width / t.blob.height for t in line if t is not s and t.digit != 1]
     ratio = s.blob.width / s.blob.height
-    if s.digit == 1 or not others or ratio >= params.narrow_one * float(np.median(others)):
+    if s.digit == 1 or not others or ratio >= params.narrow_one * median(others):
         return s
     probs = np.array(s.probs, dtype=np.float64)
     digits = probs[:DIGITS]
