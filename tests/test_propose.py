@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from detector.segment.blobs import Blob, components, label
+from detector.segment.blobs import Blob, components, label, strength
 from detector.segment.ink import ink_level, ink_mask, page_ink
 from detector.segment.params import SegmentParams
 from detector.segment.propose import is_border, page_mask, propose
@@ -173,3 +173,17 @@ def test_a_digit_joined_to_the_table_by_shade_is_proposed_by_its_strong_ink():
 def test_a_digit_clear_of_the_edge_gives_no_core():
     work = picture(lambda d: d.ellipse([100, 50, 160, 140], outline=25, width=9))
     assert not [c for c in propose(work) if c.source == "core"]
+
+
+def test_every_candidate_carries_its_strength_measured_once():
+    def draw(d):
+        d.rectangle([0, 0, 12, 199], fill=15)  # the table along the left side, joined by shade ...
+        d.rectangle([13, 96, 72, 102], fill=160)
+        d.ellipse([70, 60, 130, 140], outline=25, width=9)  # ... to a 0 (a core)
+        d.ellipse([150, 50, 210, 150], outline=120, width=9)  # a paler 0 touching ...
+        d.ellipse([202, 50, 262, 150], outline=120, width=9)  # ... another (whole and split)
+
+    candidates = propose(picture(draw))
+    assert {"blob", "split", "core"} <= {c.source for c in candidates}
+    for c in candidates:
+        assert c.strength == strength(c.blob, c.ink)

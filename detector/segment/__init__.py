@@ -154,7 +154,8 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     work, scale = working_copy(gray, params=params)
     blobs, dark, inputs, boxes, sources, strengths, dotted = [], [], [], [], [], [], []
     for candidate in propose(work, params=params):
-        crop = cut_digit(candidate.ink, candidate.blob, params)
+        power = strength(candidate.blob, candidate.ink) if candidate.strength is None else candidate.strength
+        crop = cut_digit(candidate.ink, candidate.blob, params, level=power)
         box = ink_box(crop)
         if box is None:
             continue
@@ -164,7 +165,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
         boxes.append(_box(candidate.blob, scale, gray.shape))
         sources.append(candidate.source)
-        strengths.append(strength(candidate.blob, candidate.ink))
+        strengths.append(power)
         dotted.append(candidate.dotted)
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
     return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths, dotted)
@@ -204,13 +205,19 @@ def _split_lines(lines: list[list[Blob]], p: SegmentParams) -> list[list[Blob]]:
     return out
 
 
-def cut_digit(ink: np.ndarray, blob: Blob, params: SegmentParams = DEFAULT) -> np.ndarray:
-    """Return the blob's ink, other ink masked out, scaled so its strongest strokes are 1."""
+def cut_digit(
+    ink: np.ndarray, blob: Blob, params: SegmentParams = DEFAULT, *, level: float | None = None
+) -> np.ndarray:
+    """Return the blob's ink, other ink masked out, scaled so its strongest strokes are 1.
+
+    ``level``: the blob's :func:`~detector.segment.blobs.strength` when the caller has measured it.
+    """
     own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
     crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)
     # MNIST strokes are mostly saturated and its paper is clean: ink at 60 % of the strong
     # strokes counts as full, ink below a quarter of them (tinted paper, glare) as paper.
-    level = float(np.percentile(crop[blob.mask], 90)) if blob.mask.any() else 1.0
+    if level is None:
+        level = strength(blob, ink) if blob.mask.any() else 1.0
     low, high = params.floor * level, params.saturate * level
     crop = np.clip((crop - low) / max(high - low, 1e-3), 0, 1).astype(np.float32)
     return even_strokes(crop, blob.mask, params=params)

@@ -235,15 +235,17 @@ def strength(blob: Blob, ink: np.ndarray) -> float:
     return float(np.percentile(ink[blob.y0 : blob.y1, blob.x0 : blob.x1][blob.mask], 90))
 
 
-def drop_faint(blobs: list[Blob], ink: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Blob]:
+def drop_faint(
+    blobs: list[Blob], ink: np.ndarray, *, params: SegmentParams = DEFAULT, strengths: list[float] | None = None
+) -> list[Blob]:
     """Drop blobs much fainter than the strongest one (shadows, page edges, erased marks).
 
     A blob whose :func:`strength` is below ``params.faint`` of the strongest blob's is faint.
     The strongest is that of the blobs ``params.min_split`` px or more tall or wide (of all of
     them when none is): specks of dust are often the darkest ink in a photo, and grey pencil
-    beside them is not faint.
+    beside them is not faint. ``strengths``: the blobs' strengths when the caller has them.
     """
-    strengths = [strength(b, ink) for b in blobs]
+    strengths = [strength(b, ink) for b in blobs] if strengths is None else strengths
     sized = [s for b, s in zip(blobs, strengths, strict=True) if max(b.height, b.width) >= params.min_split]
     top = max(sized or strengths, default=0.0)
     return [b for b, s in zip(blobs, strengths, strict=True) if s >= params.faint * top]

@@ -50,6 +50,7 @@ class Candidate:
         source: How it was made: "blob", "merged", "split", or "core" (the strong ink of a blob
             the picture's edge touches, :func:`edge_cores`).
         dotted: It is punctuation, or its paper (:func:`detector.segment.marks.punctuation`).
+        strength: How far its ink stands out from its paper (:func:`detector.segment.blobs.strength`).
     """
 
     blob: Blob
@@ -57,6 +58,7 @@ class Candidate:
     ink: np.ndarray
     source: str
     dotted: bool = False
+    strength: float | None = None
 
 
 def is_border(blob: Blob, shape: tuple[int, int], *, params: SegmentParams = DEFAULT) -> bool:
@@ -156,22 +158,23 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         found = [
-            pair
+            found
             for variant in _binarisations(mask, params, labelled)
-            for pair in _hypotheses(variant, ink, params, labelled if variant is mask else None)
+            for found in _hypotheses(variant, ink, params, labelled if variant is mask else None)
         ]
-        found += [(blob, "core") for blob in edge_cores(mask, ink, labelled, strong, params=params)]
-        for blob, source in found:
+        found += [(blob, "core", power) for blob, power in edge_cores(mask, ink, labelled, strong, params=params)]
+        for blob, source, power in found:
             key = (blob.y0, blob.x0, blob.y1, blob.x1)
             if key not in seen:
                 seen.add(key)
-                out.append(Candidate(blob, dark, ink, source))
+                power = strength(blob, ink) if power is None else power
+                out.append(Candidate(blob, dark, ink, source, strength=power))
     return [replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])) for c in out]
 
 
 def edge_cores(
     mask: np.ndarray, ink: np.ndarray, labelled: Labelled, strong: float | None, *, params: SegmentParams = DEFAULT
-) -> list[Blob]:
+) -> list[tuple[Blob, float]]:
     """The strong ink inside blobs that the picture's edge touches, apart from their weak shade.
 
     A digit written near a turned sheet's side can join the shaded rim and the table beyond
@@ -181,10 +184,10 @@ def edge_cores(
     or the digit and the shade that ran from it to the edge. The pieces clear of the edge are
     proposed, marked "core": the reading takes one only into a line of other digits that it
     fits (:func:`detector.segment.choose.fill_gaps`), never alone, since the strong ink of
-    wall, grain or table alone is no digit.
+    wall, grain or table alone is no digit. Each comes with its :func:`strength`.
     """
     m = params.edge_margin
-    out: list[Blob] = []
+    out: list[tuple[Blob, float]] = []
     if strong is None:
         return out
     for b in components(mask, params=params, labelled=labelled):
@@ -196,9 +199,9 @@ def edge_cores(
             continue
         for c in components(b.mask & (crop >= max(level, strong)), params=params):
             piece = Blob(b.y0 + c.y0, b.x0 + c.x0, b.y0 + c.y1, b.x0 + c.x1, c.mask)
-            if not at_edge(piece, mask.shape, m) and strength(piece, ink) >= params.min_strength:
-                out.append(piece)
-    return sorted(out, key=lambda b: -b.height * b.width)[: params.max_per_mask]
+            if not at_edge(piece, mask.shape, m) and (power := strength(piece, ink)) >= params.min_strength:
+                out.append((piece, power))
+    return sorted(out, key=lambda found: -found[0].height * found[0].width)[: params.max_per_mask]
 
 
 def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) -> list[np.ndarray]:
@@ -209,7 +212,7 @@ def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) 
 
 def _hypotheses(
     mask: np.ndarray, ink: np.ndarray, p: SegmentParams, labelled: Labelled | None = None
-) -> list[tuple[Blob, str]]:
+) -> list[tuple[Blob, str, float | None]]:
     """The blobs of one mask: as they are, merged with stacked pieces, and split where they look like two.
 
     Blobs much fainter than the strongest (a shadow, a page edge's shade) are not proposed: the
@@ -217,16 +220,20 @@ def _hypotheses(
     so are blobs weaker than ``min_strength`` in absolute terms: the grain and mottling of
     empty paper or plaster, which the lighting correction lifts to the level of ink. Pieces
     down to ``piece_strength`` still join others into a digit, which must then reach
-    ``min_strength`` itself (the faint pieces of an embossed digit's rim).
+    ``min_strength`` itself (the faint pieces of an embossed digit's rim). Each comes with its
+    :func:`strength` where it was measured (None for the split pieces).
     """
     blobs = [b for b in components(mask, params=p, labelled=labelled) if not is_border(b, mask.shape, params=p)]
-    power = {id(b): strength(b, ink) for b in drop_faint(blobs, ink, params=p)}  # each blob's strength, once
-    blobs = [b for b in blobs if power.get(id(b), 0.0) >= p.piece_strength]
+    power = {id(b): strength(b, ink) for b in blobs}  # each blob's strength, once
+    bright = {id(b) for b in drop_faint(blobs, ink, params=p, strengths=[power[id(b)] for b in blobs])}
+    blobs = [b for b in blobs if id(b) in bright and power[id(b)] >= p.piece_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
     merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
+    power.update((id(m), strength(m, ink)) for m in merged)
     blobs = [b for b in blobs if power[id(b)] >= p.min_strength]
-    merged = [m for m in merged if strength(m, ink) >= p.min_strength]
-    found = [(b, "blob") for b in blobs] + [(m, "merged") for m in merged]
+    merged = [m for m in merged if power[id(m)] >= p.min_strength]
+    found: list[tuple[Blob, str, float | None]] = [(b, "blob", power[id(b)]) for b in blobs]
+    found += [(m, "merged", power[id(m)]) for m in merged]
     pool = blobs + merged
     for line in group_lines(pool, params=p):
         height = line_height(line, params=p)
@@ -237,8 +244,8 @@ def _hypotheses(
             if len(pieces) == 1 and blob.width > 1.1 * blob.height:  # wide: maybe two digits, valley or not
                 pieces = split_touching(blob, blob.width / (p.force_split_width + 0.01), params=p)
             if 1 < len(pieces) <= p.max_pieces:
-                found += [(piece, "split") for piece in pieces]
-            found += [(piece, "split") for piece in equal_parts(blob, height, p)]
+                found += [(piece, "split", None) for piece in pieces]
+            found += [(piece, "split", None) for piece in equal_parts(blob, height, p)]
     return found
 
 
