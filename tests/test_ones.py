@@ -1,4 +1,4 @@
-"""A 1 told by its width in its line: the odds weighed into a narrow digit's probabilities."""
+"""A 1 told by its width, in its line or alone: the odds weighed into a narrow digit's probabilities."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detector.segment.choose import Scored
-from detector.segment.ones import narrow_ones
+from detector.segment.ones import narrow_ones, slender_alone
 from detector.segment.params import SegmentParams
 from tests.helpers import candidate_box as box
 from tests.helpers import chosen_number as read
@@ -54,3 +54,32 @@ def test_the_width_and_the_odds_are_parameters():
     items = ((box(0, 0, 30, 50), sure(6)), (box(40, 0, 14, 50), torn(7, 0.59, 0.35)))
     assert narrow_ones([line(*items)], SegmentParams(one_odds=1.0))[0][1].digit == 7
     assert narrow_ones([line(*items)], SegmentParams(narrow_one=0.4))[0][1].digit == 7
+
+
+def test_a_slender_digit_alone_is_weighed_as_likelier_a_one():
+    flagged = box(0, 0, 20, 50)  # 0.4 of its height wide: a house number 1 on its plate
+    assert read([flagged], [torn(7, 0.56, 0.41)]) == "1"
+    (chosen,) = slender_alone([line((flagged, torn(7, 0.56, 0.41)))])
+    assert chosen[0].digit == 1 and chosen[0].weight >= 0.9  # sure enough to stand alone (lone_sure)
+    assert chosen[0].probs[10] == torn(7, 0.56, 0.41)[10]  # the chance that it is a digit at all is kept
+
+
+def test_a_wide_digit_alone_or_a_slender_one_in_a_line_is_left_to_the_network():
+    assert read([box(0, 0, 30, 50)], [torn(7, 0.56, 0.41)]) == "7"
+    four, seven = box(0, 0, 22, 50), box(30, 0, 20, 50)  # as slender, but beside a digit as narrow
+    assert read([four, seven], [sure(4), torn(7, 0.56, 0.41)]) == "47"
+    pair = [line((four, sure(4)), (seven, torn(7, 0.56, 0.41)))]
+    assert slender_alone(pair) is pair
+
+
+def test_slenderness_and_its_odds_are_parameters():
+    alone = [line((box(0, 0, 20, 50), torn(7, 0.56, 0.41)))]
+    assert slender_alone(alone, SegmentParams(slender_odds=1.0))[0][0].digit == 7
+    assert slender_alone(alone, SegmentParams(slender_one=0.3))[0][0].digit == 7
+
+
+def test_a_slender_one_alone_keeps_the_networks_doubt():
+    stroke = box(0, 0, 15, 50)
+    (chosen,) = slender_alone([line((stroke, sure(1, 0.88)))])
+    assert np.array_equal(chosen[0].probs, sure(1, 0.88))
+    assert read([stroke], [sure(1, 0.88)]) == ""  # a lone stroke needs 0.9 (lone_sure), slender or not

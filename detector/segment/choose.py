@@ -29,10 +29,13 @@ is set aside too.
    plate or frame around them.
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
-6. The steps for digits that stand alone (:mod:`detector.segment.alone`):
-   ``lone_strokes`` (in a reading of nothing but 1s, a stroke touching the picture's
-   edge, in doubt, cut from a blob whose ink the reading leaves unread, or with more ink
-   in its very columns above or below it, a line cut by crossing lines, is dropped),
+6. The steps for digits that stand alone: ``slender_alone`` (:mod:`detector.segment.ones`: a
+   reading of one digit narrower than half its height is weighed as likelier a 1, a house
+   number 1 with a long flag and no foot that the network reads as a 7 or a 9), then
+   (:mod:`detector.segment.alone`) ``lone_strokes`` (in a reading of nothing but 1s, a
+   stroke touching the picture's edge, in doubt, cut from a blob whose ink the reading
+   leaves unread, or with more ink in its very columns above or below it, a line cut by
+   crossing lines, is dropped),
    ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
    is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
 7. ``narrow_ones`` (:mod:`detector.segment.ones`): in the reading chosen, a digit much
@@ -52,7 +55,7 @@ from detector.config import DIGITS
 from detector.segment.alone import at_edge, lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
-from detector.segment.ones import narrow_ones
+from detector.segment.ones import narrow_ones, slender_alone
 from detector.segment.params import DEFAULT, SegmentParams
 
 KEEP = DEFAULT.keep  # the weight below which a candidate is not read, and the zero of evidence
@@ -117,9 +120,10 @@ def choose(
         scored = [s for s in every if not s.core]
         best = _consistent_best(plausible(scored, params), params, shape)
         lines = framed_ends(fill_gaps(best, every, params), params)
-        lines = lone_strokes(shown_lines(lines), shape, params, scored)
+        lines = lone_strokes(slender_alone(shown_lines(lines), params), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
-    return narrow_ones(max(readings, key=evidence), params)
+    # the network's own probabilities judge the polarities: a lone digit weighed as slender holds no more ink
+    return narrow_ones(max(readings, key=lambda lines: evidence(lines, probs)), params)
 
 
 def halos(
@@ -178,9 +182,11 @@ def _consistent_best(
     return lines
 
 
-def evidence(lines: list[list[Scored]]) -> float:
-    """How much a reading holds: the weight above ``KEEP`` of all its digits."""
-    return sum(s.weight - KEEP for line in lines for s in line)
+def evidence(lines: list[list[Scored]], probs: np.ndarray | None = None) -> float:
+    """How much a reading holds: the weight above ``KEEP`` of all its digits (by ``probs``, by index, when given)."""
+    if probs is None:
+        return sum(s.weight - KEEP for line in lines for s in line)
+    return sum(float(probs[s.index, :DIGITS].max()) - KEEP for line in lines for s in line)
 
 
 def plausible(scored: list[Scored], params: SegmentParams = DEFAULT) -> list[Scored]:
