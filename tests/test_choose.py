@@ -246,3 +246,14 @@ def test_the_strong_ink_of_an_edge_blob_is_read_only_where_it_fits_a_line():
     assert digits(number, [sure(2), sure(4), sure(5), doubt], [False, False, False, False]) == "245"
     side = box(112, 28, 6, 44)  # a plate's border beside the digits, cut from the edge's ink: no 1
     assert digits([two, four, five, side], [sure(2), sure(4), sure(5), sure(1)], [True, False, False, True]) == "245"
+
+
+def test_torn_digits_side_by_side_join_the_line_one_after_the_other():
+    # "1167": two flagged 1s the network calls 40 % a 1 and 43 % not a digit, before a sure 6 and 7;
+    # the first stands more than a digit's height from the 6, beside the second only
+    torn = np.full(11, 0.17 / 9)
+    torn[1], torn[10] = 0.40, 0.43
+    ones = [box(20, 10, 26, 60), box(76, 10, 26, 60)]
+    six, seven = box(150, 10, 40, 60), box(200, 10, 40, 60)
+    assert read([*ones, six, seven], [torn, torn, sure(6), sure(7)]) == "1167"
+    assert read([ones[0], six, seven], [torn, sure(6), sure(7)]) == "67"  # nothing beside it: not in the line

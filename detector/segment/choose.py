@@ -365,18 +365,25 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     The line holds two
     digits or more, or one the network is ``gap_alone`` sure of (an odd 7 beside a sure 8)
     that is not a 1: a lone sure 1 is as often a stroke of something else (a letter, an
-    edge), and what stands beside it then is no digit either.
+    edge), and what stands beside it then is no digit either. Candidates are added until
+    none more fits, so that a torn digit admitted brings the next one beside it ("1167":
+    two flagged 1s the network calls as much junk as 1, the first more than a digit's
+    height from the 6).
     """
     chosen = [s for line in lines for s in line]
     out = []
     for line in lines:
         line = list(line)
         if len(line) >= 2 or (line and line[0].weight >= params.gap_alone and line[0].digit != 1):
-            unsure = [s for s in pool if _gap(s, params) and fits_line(s, line, params)]
-            for s in sorted(unsure, key=lambda s: -s.weight):
-                if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
-                    line.append(s)
-                    chosen.append(s)
+            grown = True
+            while grown:
+                grown = False
+                unsure = [s for s in pool if _gap(s, params) and fits_line(s, line, params)]
+                for s in sorted(unsure, key=lambda s: -s.weight):
+                    if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
+                        line.append(s)
+                        chosen.append(s)
+                        grown = True
         out.append(sorted(line, key=lambda s: s.blob.x0))
     return out
 
