@@ -122,7 +122,7 @@ def choose(
         lines = framed_ends(fill_gaps(best, every, params), params)
         lines = lone_strokes(slender_alone(shown_lines(lines), params), shape, params, scored)
         readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
-    # the network's own probabilities judge the polarities: a lone digit weighed as slender holds no more ink
+    # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
     return narrow_ones(max(readings, key=lambda lines: evidence(lines, probs)), params)
 
 

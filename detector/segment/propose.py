@@ -158,9 +158,9 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         found = [
-            found
+            hypothesis
             for variant in _binarisations(mask, params, labelled)
-            for found in _hypotheses(variant, ink, params, labelled if variant is mask else None)
+            for hypothesis in _hypotheses(variant, ink, params, labelled if variant is mask else None)
         ]
         found += [(blob, "core", power) for blob, power in edge_cores(mask, ink, labelled, strong, params=params)]
         for blob, source, power in found:
