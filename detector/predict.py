@@ -134,6 +134,7 @@ class Predictor:
             strengths=p.strengths,
             dotted=p.dotted,
             cores=[source == "core" for source in p.sources],
+            framed=[source == "framed" for source in p.sources],
         )
         return tuple(
             digit_result(s.probs, _scale_box(p.boxes[s.index], scale), k) for k, line in enumerate(lines) for s in line

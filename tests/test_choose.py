@@ -190,6 +190,21 @@ def test_the_paper_around_a_digit_read_in_the_other_polarity_is_not_a_digit():
     assert [[s.index for s in line] for line in plain] == [[1]]
 
 
+def test_shading_that_a_rim_frames_within_a_digit_of_the_other_polarity_is_not_read():
+    # an embossed 1, light on a dark card: its dark rim frames the shading on its face, which
+    # comes apart into two strokes read as 1s, far fainter than the 1 itself
+    one, shades = box(35, 17, 39, 78), [box(44, 27, 17, 62), box(59, 29, 13, 60)]
+    probs = np.stack([sure(1, 0.998), sure(1, 0.99), sure(1, 0.95)])
+    lines = choose([one, *shades], probs, [False, True, True], strengths=[0.99, 0.64, 0.53], framed=[False, True, True])
+    assert [[s.index for s in line] for line in lines] == [[0]]
+    # ink not taken from a frame is judged as before: two strokes hold more evidence than one
+    lines = choose([one, *shades], probs, [False, True, True], strengths=[0.99, 0.64, 0.53])
+    assert [[s.index for s in line] for line in lines] == [[1, 2]]
+    # ... and so is framed ink as strong as the digit it lies in (a dark number on a pale plate)
+    lines = choose([one, *shades], probs, [False, True, True], strengths=[0.7, 0.64, 0.6], framed=[False, True, True])
+    assert [[s.index for s in line] for line in lines] == [[1, 2]]
+
+
 def test_a_one_ending_a_line_much_fainter_than_its_digits_is_a_side():
     # a plate's border beside "58", cut short by the crop: it keeps to the line, but it is not of the paint
     five, eight, side = box(14, 30, 24, 40), box(44, 30, 24, 40), box(76, 28, 5, 44)
@@ -257,3 +272,20 @@ def test_torn_digits_side_by_side_join_the_line_one_after_the_other():
     six, seven = box(150, 10, 40, 60), box(200, 10, 40, 60)
     assert read([*ones, six, seven], [torn, torn, sure(6), sure(7)]) == "1167"
     assert read([ones[0], six, seven], [torn, sure(6), sure(7)]) == "67"  # nothing beside it: not in the line
+
+
+def test_a_number_smaller_than_the_edges_beside_it_is_read_once_they_are_set_aside():
+    # a white 9 on a dark plate, between the two edges of the pole it hangs on: the edges (read as 1s,
+    # three times its height) made it fine print, and then were dropped as edges themselves
+    edges = [box(288, 0, 27, 142), box(423, 0, 44, 138)]
+    nine = box(348, 181, 30, 49)
+    probs = [sure(1, 0.97), sure(1, 0.95)]
+    lines = choose([*edges, nine], np.stack([*probs, sure(9)]), shape=(466, 747))
+    assert [[s.digit for s in line] for line in lines] == [[9]]
+    assert choose(edges, np.stack(probs), shape=(466, 747)) == []  # alone, edges are still no number
+    piece = box(290, 10, 22, 120)  # a piece of an edge, clear of the picture's edge: no 1 once the edge is dropped
+    assert choose([*edges, piece], np.stack([*probs, sure(1, 0.99)]), shape=(466, 747)) == []
+    wall = box(0, 200, 60, 266)  # the wall the picture's edge cuts, a doubted 8: more of the background
+    assert choose([*edges, wall], np.stack([*probs, sure(8, 0.55)]), shape=(466, 747)) == []
+    unsure = sure(9, 0.6)  # a small doubted digit alone is still dropped (small_and_alone)
+    assert choose([*edges, nine], np.stack([*probs, unsure]), shape=(466, 747)) == []

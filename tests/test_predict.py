@@ -149,3 +149,14 @@ def test_a_flagged_one_alone_on_its_plate_reads_one(reader):
     draw.rounded_rectangle((200, 120, 400, 380), 20, fill=215)  # ... a pale plate on it ...
     draw.text((255, 140), "1", font=load_font(path, 180), fill=40)  # ... and the house number
     assert reader.read_array(noisy(img, sigma=4.0)).number == "1"
+
+
+@pytest.mark.parametrize("face", [225, 160])
+def test_a_number_touching_its_plates_border_is_read(reader, face):
+    # The digits' tops run into the border: digits and border are one blob, and on a face darker
+    # than the wall the face is ink too. Both read "" before the frames' faces were proposed.
+    img = Image.new("L", (1000, 700), 222)  # a pale wall ...
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((380, 280, 640, 440), fill=face, outline=25, width=7)  # ... a plate with a dark border ...
+    draw.text((405, 245), "43", font=font(170), fill=25)  # ... and its number, touching the border
+    assert reader.read_array(noisy(img)).number == "43"

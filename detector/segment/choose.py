@@ -6,9 +6,9 @@ for junk (the network says "not a digit") and for a shape between two digits. Th
 reading is chosen in each polarity (dark ink on light, light on dark) in the steps below,
 each a small function, and the polarity whose reading holds more evidence wins: the
 digits of one number share their ink. First, ``halos`` sets aside the candidates that are
-the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it),
-and punctuation (a stroke that carries a dot, a percent sign: :mod:`detector.segment.marks`)
-is set aside too.
+the paper around a sure digit of the other polarity (a blob wrapping it, fainter than it, or
+the shading within it that a rim frames), and punctuation (a stroke that carries a dot, a
+percent sign: :mod:`detector.segment.marks`) is set aside too.
 
 1. ``plausible``: candidates at least ``keep`` (``SegmentParams``) sure of a digit.
 2. ``best_set``: among candidates that overlap (one blob and its split halves, the same
@@ -38,6 +38,10 @@ is set aside too.
    crossing lines, is dropped),
    ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
    is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
+   Where that leaves the polarity no digits and ``lone_strokes`` dropped strokes as edges, it
+   is read again without them, the candidates they overlap (their pieces) and those the
+   picture's edge cuts (more of the background they belong to): as tall as a pole or a door's
+   edges, they made the number between them look like fine print (step 3).
 7. ``narrow_ones`` (:mod:`detector.segment.ones`): in the reading chosen, a digit much
    narrower than its line's other digits is weighed as likelier a 1 (a printed 1 with a
    long flag and no foot, which the network splits between 1 and 7 or 9).
@@ -90,6 +94,7 @@ def choose(
     strengths: list[float] | None = None,
     dotted: list[bool] | None = None,
     cores: list[bool] | None = None,
+    framed: list[bool] | None = None,
     params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
@@ -103,12 +108,13 @@ def choose(
         dotted: Which candidates are punctuation, "?", "!" or "%", or its paper (None: none are).
         cores: Which are the strong ink of a blob the picture's edge touches, read only where they
             fit a line of other digits (None: none are).
+        framed: Which were taken from a frame they touched (:mod:`detector.segment.frames`; None: none).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     strengths = [1.0] * len(blobs) if strengths is None else strengths
     cores = [False] * len(blobs) if cores is None else cores
-    paper = halos(blobs, probs, dark_ink, strengths, params, cores)
+    paper = halos(blobs, probs, dark_ink, strengths, params, cores, framed)
     paper |= {i for i, d in enumerate(dotted or ()) if d}
     readings = []
     for polarity in (True, False):
@@ -118,12 +124,40 @@ def choose(
             if d == polarity and i not in paper
         ]
         scored = [s for s in every if not s.core]
-        best = _consistent_best(plausible(scored, params), params, shape)
-        lines = framed_ends(fill_gaps(best, every, params), params)
-        lines = lone_strokes(slender_alone(shown_lines(lines), params), shape, params, scored)
-        readings.append(not_only_bars(small_and_alone(lines, shape, params), params))
+        lines, edges = _reading(scored, every, shape, params)
+        if not lines and edges:  # strokes read as edges set the line's height that the digits beside them missed
+            clear = [
+                s
+                for s in every
+                if not any(overlaps(s.blob, e.blob, params.overlap) for e in edges)
+                and (shape is None or not at_edge(s.blob, shape, params.edge_margin))
+            ]
+            lines, _ = _reading([s for s in clear if not s.core], clear, shape, params, scored)
+        readings.append(lines)
     # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
     return narrow_ones(max(readings, key=lambda lines: evidence(lines, probs)), params)
+
+
+def _reading(
+    scored: list[Scored],
+    every: list[Scored],
+    shape: tuple[int, int] | None,
+    params: SegmentParams,
+    seen: list[Scored] | None = None,
+) -> tuple[list[list[Scored]], list[Scored]]:
+    """One polarity's reading (steps 1-6), and the candidates ``lone_strokes`` dropped as edges.
+
+    ``scored`` and ``every`` are the candidates to choose from (``every`` with the cores);
+    ``seen``, all of the polarity's but the cores when that is more (a stroke's neighbours in its
+    column, the blob it was cut from, for ``lone_strokes``).
+    """
+    best = _consistent_best(plausible(scored, params), params, shape)
+    lines = framed_ends(fill_gaps(best, every, params), params)
+    lines = slender_alone(shown_lines(lines), params)
+    kept = lone_strokes(lines, shape, params, scored if seen is None else seen)
+    left = {s.index for line in kept for s in line}
+    edges = [s for line in lines for s in line if s.index not in left]
+    return not_only_bars(small_and_alone(kept, shape, params), params), edges
 
 
 def halos(
@@ -133,8 +167,9 @@ def halos(
     strengths: list[float],
     params: SegmentParams = DEFAULT,
     cores: list[bool] | None = None,
+    framed: list[bool] | None = None,
 ) -> set[int]:
-    """The candidates that are the paper around a digit of the other polarity, by index.
+    """The candidates that are the paper around a digit of the other polarity (or framed shading in it), by index.
 
     Under uneven light the paper just around dark strokes is brighter than the paper the
     lighting correction expects there, so read as light ink it makes a blob that wraps the
@@ -142,7 +177,8 @@ def halos(
     candidate of the other polarity with room on all four sides and spanning at least half its
     height and width, one the network is at least ``lone_sure`` of and that stands out from
     its paper by ``halo_margin`` more than it, and that is no ``cores`` candidate (the strong ink
-    of an edge blob, read only in a line).
+    of an edge blob, read only in a line). So is a ``framed`` candidate within the box of such a
+    digit of the other polarity: the rim round an embossed digit frames the shading on its face.
     """
     if not blobs:
         return set()
@@ -162,7 +198,13 @@ def halos(
     around &= 2 * (b[..., 3] - b[..., 1]) >= a[..., 3] - a[..., 1]
     other = dark[:, None] != dark[None, inner]
     stronger = strong[None, inner] >= strong[:, None] + params.halo_margin
-    return {int(i) for i in np.flatnonzero((around & other & stronger).any(axis=1))}
+    paper = (around & other & stronger).any(axis=1)
+    if framed is not None:
+        within = (
+            (a[..., 0] >= b[..., 0]) & (a[..., 1] >= b[..., 1]) & (a[..., 2] <= b[..., 2]) & (a[..., 3] <= b[..., 3])
+        )
+        paper |= np.asarray(framed, bool) & (within & other & stronger).any(axis=1)
+    return {int(i) for i in np.flatnonzero(paper)}
 
 
 def _consistent_best(

@@ -46,6 +46,10 @@ class SegmentParams:
     faint: float = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
     frame_fill: float = 0.2  # a frame's ink covers less than this fraction of its box ...
     frame_content: float = 0.3  # ... and it encloses a blob at least this fraction of its height
+    # frames.face_ink: a frame's face is read this fraction of its smaller side in from its box ...
+    face_inset: float = 0.05
+    frame_side: float = 0.15  # ... its border is at most this fraction of that side thick ...
+    frame_clear: float = 0.1  # ... and its blob's ink covers at most this fraction of a band as wide beyond it
     # A blob at least half as wide as tall with ink over this much of its box is a solid patch
     # (a sign's body read in the wrong polarity): digits that wide reach 0.69 at most, measured
     # on the real photos, generated scenes and signs.

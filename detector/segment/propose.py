@@ -1,8 +1,10 @@
 """Proposing candidates liberally: every piece of ink that could be a digit, for the network to judge.
 
-Both polarities are read, each with two binarisations (the ink mask as it is, and with
-long horizontal rules cut out; its level measured on the page alone where wedges of
-background lie along the picture's sides, :func:`page_mask`), and each blob comes as it
+Both polarities are read, each with up to four binarisations (the ink mask as it is, with
+long horizontal rules cut out, and with frames taken from round the digits they touch, by
+the frame's ink or its strong ink, :mod:`detector.segment.frames`; its level measured on the
+page alone where wedges of background lie along the picture's sides, :func:`page_mask`),
+and each blob comes as it
 is, merged with the pieces stacked above or below it, and split at the valleys of its
 column profile. A blob the picture's edge touches also gives the strong ink inside it, apart
 from the weak shade that joined a digit to a table (:func:`edge_cores`). Only what cannot be
@@ -32,6 +34,7 @@ from detector.segment.blobs import (
     strength,
     trim,
 )
+from detector.segment.frames import unframed
 from detector.segment.ink import ink_components, ink_level, page_ink
 from detector.segment.lines import group_lines, line_height
 from detector.segment.marks import marks, punctuation
@@ -47,8 +50,9 @@ class Candidate:
         blob: Its box and mask in working pixels.
         dark_ink: The polarity it was read in.
         ink: The polarity's ink map (shared by all candidates of that polarity).
-        source: How it was made: "blob", "merged", "split", or "core" (the strong ink of a blob
-            the picture's edge touches, :func:`edge_cores`).
+        source: How it was made: "blob", "merged", "split", "core" (the strong ink of a blob
+            the picture's edge touches, :func:`edge_cores`) or "framed" (held by a frame it
+            touched, :mod:`detector.segment.frames`).
         dotted: It is punctuation, or its paper (:func:`detector.segment.marks.punctuation`).
         strength: How far its ink stands out from its paper (:func:`detector.segment.blobs.strength`).
     """
@@ -158,9 +162,9 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candid
         seen: set[tuple[int, int, int, int]] = set()
         dotted[dark] = marks(labelled, params=params)
         found = [
-            hypothesis
-            for variant in _binarisations(mask, params, labelled)
-            for hypothesis in _hypotheses(variant, ink, params, labelled if variant is mask else None)
+            (blob, "framed" if framed else source, power)
+            for variant, framed in _binarisations(mask, ink, labelled, strong, params)
+            for blob, source, power in _hypotheses(variant, ink, params, labelled if variant is mask else None)
         ]
         found += [(blob, "core", power) for blob, power in edge_cores(mask, ink, labelled, strong, params=params)]
         for blob, source, power in found:
@@ -204,10 +208,19 @@ def edge_cores(
     return sorted(out, key=lambda found: -found[0].height * found[0].width)[: params.max_per_mask]
 
 
-def _binarisations(mask: np.ndarray, params: SegmentParams, labelled: Labelled) -> list[np.ndarray]:
-    """The mask, and the mask with long horizontal rules cut out (when that changes it)."""
+def _binarisations(
+    mask: np.ndarray, ink: np.ndarray, labelled: Labelled, strong: float | None, params: SegmentParams
+) -> list[tuple[np.ndarray, bool]]:
+    """The mask, the mask with long horizontal rules cut out, and with frames taken from round
+    the digits they touch (:func:`detector.segment.frames.unframed`), each that differs from
+    those before; each with whether it is one of the last (what frames hold)."""
+    variants = [(mask, False)]
     cleaned = remove_rules(mask, params=params, labelled=labelled)
-    return [mask] if cleaned is mask or np.array_equal(cleaned, mask) else [mask, cleaned]
+    unframe = unframed(mask, ink, labelled, strong, params=params)
+    for variant, framed in [(cleaned, False), *((inside, True) for inside in unframe)]:
+        if not any(variant is v or np.array_equal(variant, v) for v, _ in variants):
+            variants.append((variant, framed))
+    return variants
 
 
 def _hypotheses(

@@ -1,0 +1,136 @@
+"""Proposing the digits inside a frame that they touch: a plate's border, a box on a form.
+
+A house-number plate's digits often touch its border, or the border touches a pole, a door's
+edge or the lines of a tiled wall: digits, border and all are then one blob, which no cut
+between columns takes apart. The border encloses the plate's face, a hole in that blob; the
+ink inside the face's box, a little in from its sides, is the digits, apart from the border
+they touched (:func:`face_ink`). The mask with each such frame replaced by its face's ink
+(:func:`unframed`) is one more binarisation for the hypotheses: the network reads its pieces
+and the choice weighs them against the frame as it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from detector.segment.blobs import Blob, Labelled, components
+from detector.segment.ink import ink_level
+from detector.segment.params import DEFAULT, SegmentParams
+
+
+def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray | None:
+    """The ink of ``region`` inside the faces it frames (bool, its shape), None when it frames none.
+
+    A face is a hole in the region at least ``min_split`` px tall and wide. Its ink is the
+    region's ink inside the hole's box, ``face_inset`` of the box's smaller side in from each
+    side (the border's inner edge, and its corners where the plate is turned a little), with
+    the hole on both sides of it (:func:`enclosed`), kept where it comes in pieces at least
+    ``frame_content`` of the face's height and wider than the inset: a digit, not the tip of a
+    corner or a sliver of a turned border's inner edge. Only a hole that :func:`stands_clear`
+    of the region's other ink is a face. A digit's own loop (a 0, the top of a 4) holds no
+    such piece: its box meets only the loop's own curve.
+
+    Example:
+        >>> m = np.zeros((40, 30), bool); m[:3] = m[-3:] = True; m[:, :3] = m[:, -3:] = True
+        >>> m[8:32, 20:27] = True  # a bar touching the frame's right side
+        >>> inside = face_ink(m)
+        >>> inside.any(axis=0).nonzero()[0].tolist(), int(inside[:3].sum())
+        ([20, 21, 22, 23, 24, 25], 0)
+    """
+    if min(region.shape) < 2 * params.min_split:
+        return None
+    holes, count = ndimage.label(ndimage.binary_fill_holes(region) & ~region)
+    out = None
+    for k, (ys, xs) in enumerate(ndimage.find_objects(holes) if count else [], start=1):
+        height, width = ys.stop - ys.start, xs.stop - xs.start
+        if min(height, width) < params.min_split:
+            continue
+        if not stands_clear(region, ys, xs, params=params):
+            continue
+        inset = max(1, round(params.face_inset * min(height, width)))
+        inner = (slice(ys.start + inset, ys.stop - inset), slice(xs.start + inset, xs.stop - inset))
+        face = np.zeros_like(region)
+        face[inner] = region[inner] & enclosed(holes[inner] == k)
+        for piece in components(face, params=params):
+            if piece.height >= params.frame_content * height and piece.width > inset:
+                out = np.zeros_like(region) if out is None else out
+                out[piece.y0 : piece.y1, piece.x0 : piece.x1] |= piece.mask
+    return out
+
+
+def stands_clear(region: np.ndarray, ys: slice, xs: slice, *, params: SegmentParams = DEFAULT) -> bool:
+    """True when little of the region lies round the box ``ys, xs`` beyond a frame's side.
+
+    A plate's border is thin (at most ``frame_side`` of its face's smaller side) and the wall
+    beyond it is clear: in a band as wide again, the region holds ink over at most
+    ``frame_clear`` of it (the lines of a tiled wall or a pole that the border touches: 0.0-0.04
+    on generated plates). A hole in a mottled wall's ink, or between the strokes of a scrawl, is
+    ringed by more of it (0.16-0.98 at seeds 1 and 31).
+    """
+    side = min(ys.stop - ys.start, xs.stop - xs.start)
+    near, far = round(params.frame_side * side), round(2 * params.frame_side * side)
+    y0, x0 = max(0, ys.start - far), max(0, xs.start - far)
+    around = region[y0 : ys.stop + far, x0 : xs.stop + far]
+    band = np.ones(around.shape, dtype=bool)
+    band[max(0, ys.start - near) - y0 : ys.stop + near - y0, max(0, xs.start - near) - x0 : xs.stop + near - x0] = False
+    return not band.any() or float(around[band].mean()) <= params.frame_clear
+
+
+def enclosed(hole: np.ndarray) -> np.ndarray:
+    """Where the hole lies on both sides, along the row or along the column (bool, its shape).
+
+    A digit inside a plate's face has the face on both sides of it, along its rows or its
+    columns, even where it touches the border; the side of another frame that only reaches into
+    the face's box has it on one side.
+
+    Example:
+        >>> enclosed(np.array([[1, 0, 1], [1, 0, 0]], bool)).astype(int).tolist()
+        [[1, 1, 1], [1, 0, 0]]
+    """
+
+    def between(axis: int) -> np.ndarray:
+        seen = np.logical_or.accumulate(hole, axis=axis)
+        ahead = np.flip(np.logical_or.accumulate(np.flip(hole, axis=axis), axis=axis), axis=axis)
+        return seen & ahead
+
+    return between(0) | between(1)
+
+
+def framed(
+    blob: Blob, ink: np.ndarray, strong: float | None, *, params: SegmentParams = DEFAULT
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The digits a blob frames (bool, its box; :func:`face_ink`): by its ink, and by its strong ink.
+
+    The blob's own ink frames digits that touch a border. A plate's face a little darker than
+    the wall is ink too, one blob with its border and digits (and the wall's lines that touch
+    it): the border and digits come apart from it above Otsu's level within the blob (and above
+    ``strong``, the level the mask was made at), as :func:`detector.segment.propose.edge_cores`
+    takes a digit from the shade it joined, and that border frames them. Each is None when
+    it frames none.
+    """
+    if min(blob.height, blob.width) < 2 * params.min_split:
+        return None, None
+    crop = ink[blob.y0 : blob.y1, blob.x0 : blob.x1]
+    level = None if strong is None else ink_level(crop, blob.mask, params=params)
+    dark = None if level is None else face_ink(blob.mask & (crop >= max(level, strong)), params=params)
+    return face_ink(blob.mask, params=params), dark
+
+
+def unframed(
+    mask: np.ndarray, ink: np.ndarray, labelled: Labelled, strong: float | None, *, params: SegmentParams = DEFAULT
+) -> list[np.ndarray]:
+    """The mask with every frame's blob replaced by the digits it frames (:func:`framed`), once by
+    its ink and once by its strong ink: each where some blob frames any.
+
+    ``labelled`` is the mask's components (:func:`detector.segment.blobs.label`), ``strong`` the
+    level its strong ink was measured at (:func:`detector.segment.ink.ink_level`).
+    """
+    out: list[np.ndarray | None] = [None, None]
+    for blob in components(mask, params=params, labelled=labelled):
+        for k, inside in enumerate(framed(blob, ink, strong, params=params)):
+            if inside is not None:
+                out[k] = mask.copy() if out[k] is None else out[k]
+                box = out[k][blob.y0 : blob.y1, blob.x0 : blob.x1]
+                box[blob.mask & ~inside] = False
+    return [variant for variant in out if variant is not None]
