@@ -40,11 +40,14 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     """
     if min(region.shape) < 2 * params.min_split:
         return None
-    holes, count = ndimage.label(ndimage.binary_fill_holes(region) & ~region)
+    # the paper's 4-connected pieces (as ndimage.binary_fill_holes sees them, one labelling instead
+    # of its repeated dilations): those that do not reach the region's box are its holes
+    holes, _count = ndimage.label(~region)
+    outside = set(np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])).tolist())
     out = None
-    for k, (ys, xs) in enumerate(ndimage.find_objects(holes) if count else [], start=1):
+    for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1):
         height, width = ys.stop - ys.start, xs.stop - xs.start
-        if min(height, width) < params.min_split:
+        if k in outside or min(height, width) < params.min_split:
             continue
         if not stands_clear(region, ys, xs, params=params):
             continue
