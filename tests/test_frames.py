@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from detector.segment.blobs import Blob, components, label
-from detector.segment.frames import face_ink, framed, unframed
+from detector.segment.frames import face_ink, framed, is_line, unframed
 from detector.segment.ink import ink_components, ink_level, page_ink
 from detector.segment.propose import propose
 
@@ -104,3 +104,18 @@ def test_the_digits_a_plate_frames_are_proposed_apart_from_its_border():
 
 def test_a_blob_too_small_to_frame_a_digit_is_not_looked_into():
     assert framed(Blob(0, 0, 20, 20, np.ones((20, 20), bool)), np.ones((20, 20), np.float32), 0.5) == (None, None)
+
+
+def test_the_sides_of_an_inner_border_are_lines_not_digits():
+    m = np.zeros((80, 100), bool)
+    m[:4] = m[-4:] = True
+    m[:, :4] = m[:, -4:] = True  # the outer border ...
+    img = Image.new("1", (100, 80), 0)  # ... and the sides of a thin inner one, turned, its top and bottom lost
+    ImageDraw.Draw(img).line((12, 10, 20, 70), fill=1, width=2)
+    ImageDraw.Draw(img).line((80, 10, 88, 70), fill=1, width=2)
+    m |= np.asarray(img, bool)
+    m[15:65, 40:48] = True  # a 1
+    inside = face_ink(m)
+    assert inside is not None and inside.any(axis=0).nonzero()[0].tolist() == list(range(40, 48))
+    assert is_line(Blob(0, 0, 60, 2, np.ones((60, 2), bool)))
+    assert not is_line(Blob(0, 0, 50, 8, np.ones((50, 8), bool)))  # a 1's stem, a sixth of its height

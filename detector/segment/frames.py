@@ -26,8 +26,9 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     region's ink inside the hole's box, ``face_inset`` of the box's smaller side in from each
     side (the border's inner edge, and its corners where the plate is turned a little), with
     the hole on both sides of it (:func:`enclosed`), kept where it comes in pieces at least
-    ``frame_content`` of the face's height and wider than the inset: a digit, not the tip of a
-    corner or a sliver of a turned border's inner edge. Only a hole that :func:`stands_clear`
+    ``frame_content`` of the face's height, wider than the inset and no thin line
+    (:func:`is_line`): a digit, not the tip of a corner, a sliver of a turned border's inner
+    edge or the sides of an inner border. Only a hole that :func:`stands_clear`
     of the region's other ink is a face. A digit's own loop (a 0, the top of a 4) holds no
     such piece: its box meets only the loop's own curve.
 
@@ -56,10 +57,26 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
         face = np.zeros_like(region)
         face[inner] = region[inner] & enclosed(holes[inner] == k)
         for piece in components(face, params=params):
-            if piece.height >= params.frame_content * height and piece.width > inset:
+            if piece.height >= params.frame_content * height and piece.width > inset and not is_line(piece, params):
                 out = np.zeros_like(region) if out is None else out
                 out[piece.y0 : piece.y1, piece.x0 : piece.x1] |= piece.mask
     return out
+
+
+def is_line(piece: Blob, params: SegmentParams = DEFAULT) -> bool:
+    """True for a piece thinner than ``frame_line`` of its length: a line, not a digit.
+
+    Its thickness is its ink over its length (the longer side of its box, so a line turned a
+    little measures as thin as a straight one). A plate's inner border line, turned with the
+    plate, comes apart from the outer border into two such sides inside the face (0.02). The
+    MNIST test 1s measure 0.15 (median) and 4 of 1,135 measure less than 0.06; its 4s and 7s
+    0.08 or more.
+
+    Example:
+        >>> is_line(Blob(0, 0, 100, 3, np.ones((100, 3), bool))), is_line(Blob(0, 0, 100, 10, np.ones((100, 10), bool)))
+        (True, False)
+    """
+    return int(piece.mask.sum()) < params.frame_line * max(piece.height, piece.width) ** 2
 
 
 def stands_clear(region: np.ndarray, ys: slice, xs: slice, *, params: SegmentParams = DEFAULT) -> bool:

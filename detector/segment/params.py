@@ -50,6 +50,7 @@ class SegmentParams:
     face_inset: float = 0.05
     frame_side: float = 0.15  # ... its border is at most this fraction of that side thick ...
     frame_clear: float = 0.1  # ... and its blob's ink covers at most this fraction of a band as wide beyond it
+    frame_line: float = 0.06  # a piece in a face thinner than this fraction of its length is a line (frames.is_line)
     # A blob at least half as wide as tall with ink over this much of its box is a solid patch
     # (a sign's body read in the wrong polarity): digits that wide reach 0.69 at most, measured
     # on the real photos, generated scenes and signs.
