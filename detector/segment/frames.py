@@ -28,9 +28,9 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     the hole on both sides of it (:func:`enclosed`), kept where it comes in pieces at least
     ``frame_content`` of the face's height, wider than the inset and no thin line
     (:func:`is_line`): a digit, not the tip of a corner, a sliver of a turned border's inner
-    edge or the sides of an inner border. Only a hole that :func:`stands_clear`
-    of the region's other ink is a face. A digit's own loop (a 0, the top of a 4) holds no
-    such piece: its box meets only the loop's own curve.
+    edge or the sides of an inner border. Only a hole that :func:`stands_clear` of the
+    region's other ink is a face. A digit's own loop (a 0, the top of a 4) holds no such
+    piece: its box meets only the loop's own curve.
 
     Example:
         >>> m = np.zeros((40, 30), bool); m[:3] = m[-3:] = True; m[:, :3] = m[:, -3:] = True
@@ -133,8 +133,8 @@ def framed(
         return None, None
     crop = ink[blob.y0 : blob.y1, blob.x0 : blob.x1]
     level = None if strong is None else ink_level(crop, blob.mask, params=params)
-    dark = None if level is None else face_ink(blob.mask & (crop >= max(level, strong)), params=params)
-    return face_ink(blob.mask, params=params), dark
+    by_strong = None if level is None else face_ink(blob.mask & (crop >= max(level, strong)), params=params)
+    return face_ink(blob.mask, params=params), by_strong
 
 
 def unframed(

@@ -4,9 +4,8 @@ Both polarities are read, each with up to four binarisations (the ink mask as it
 long horizontal rules cut out, and with frames taken from round the digits they touch, by
 the frame's ink or its strong ink, :mod:`detector.segment.frames`; its level measured on the
 page alone where wedges of background lie along the picture's sides, :func:`page_mask`),
-and each blob comes as it
-is, merged with the pieces stacked above or below it, and split at the valleys of its
-column profile. A blob the picture's edge touches also gives the strong ink inside it, apart
+and each blob comes as it is, merged with the pieces stacked above or below it, and split at
+the valleys of its column profile. A blob the picture's edge touches also gives the strong ink inside it, apart
 from the weak shade that joined a digit to a table (:func:`edge_cores`). Only what cannot be
 a digit at any size is dropped here: specks of a few pixels, and the ink of the picture's own
 edge (:func:`is_border`). The choice among
