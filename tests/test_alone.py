@@ -46,6 +46,9 @@ def test_stretches_of_one_straight_line_cut_by_crossing_lines_are_not_ones():
     assert lone([upper, lower], [sure(1), sure(1)]) == ""
     assert lone([upper, box(100, 150, 40, 120)], [sure(1), junk()]) == "1"  # ink below, but not in its columns
     assert lone([upper, box(138, 140, 18, 3)], [sure(1), junk()]) == "1"  # a flat line below: a plate's border
+    widened = box(128, 20, 30, 110)  # the stretch above took in the shade beside the joint: still its columns
+    assert lone([widened, lower], [sure(1), junk()]) == ""
+    assert lone([widened, box(96, 150, 13, 120)], [sure(1), junk()]) == "1"  # a stroke below, left of it
     two = [upper, box(180, 20, 40, 110)]
     assert lone([*two, lower], [sure(1), sure(4), junk()]) == "14"  # beside other digits the line shows it is writing
 

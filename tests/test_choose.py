@@ -289,3 +289,17 @@ def test_a_number_smaller_than_the_edges_beside_it_is_read_once_they_are_set_asi
     assert choose([*edges, wall], np.stack([*probs, sure(8, 0.55)]), shape=(466, 747)) == []
     unsure = sure(9, 0.6)  # a small doubted digit alone is still dropped (small_and_alone)
     assert choose([*edges, nine], np.stack([*probs, unsure]), shape=(466, 747)) == []
+
+
+def test_a_one_the_picture_cuts_at_a_corner_is_not_read():
+    # "37" embossed on a card, the crop's corner showing the table beyond the card's rim: read as a 1
+    three, seven = box(40, 20, 30, 50), box(80, 20, 30, 50)
+
+    def digits(last, p: np.ndarray) -> str:
+        lines = choose([three, seven, last], np.stack([sure(3), sure(7), p]), shape=(100, 200))
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    corner = box(170, 30, 30, 70)  # reaches the right side and the bottom
+    assert digits(corner, sure(1)) == "37"
+    assert digits(corner, sure(4)) == "374"  # a digit of another shape keeps its evidence
+    assert digits(box(150, 30, 14, 70), sure(1)) == "371"  # cut by the bottom only: a 1 running off the picture

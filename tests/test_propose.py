@@ -27,6 +27,18 @@ def test_a_digit_touching_the_border_is_still_proposed():
     assert any(y0 == 0 and abs((x0 + x1) / 2 - 150) < 8 for x0, y0, x1, y1 in found)
 
 
+def test_pieces_that_join_right_across_the_picture_are_not_proposed_joined():
+    def draw(d, top: int = 0, bottom: int = 199):
+        d.line([(150, top), (150, 146)], fill=20, width=12)  # a door's edge, cut by a pale crossing line ...
+        d.line([(150, 154), (150, bottom)], fill=20, width=12)  # ... runs on below it
+
+    found = boxes(propose(picture(draw)), dark=True)
+    assert any(y0 == 0 for x0, y0, x1, y1 in found) and any(y1 == 200 for x0, y0, x1, y1 in found)  # each piece
+    assert not any(y0 == 0 and y1 == 200 for x0, y0, x1, y1 in found)  # joined, they are the picture's edge
+    inside = boxes(propose(picture(lambda d: draw(d, 20, 180))), dark=True)  # a stroke broken inside the picture
+    assert any(y0 <= 20 and y1 >= 180 for x0, y0, x1, y1 in inside)
+
+
 def test_a_page_edge_along_a_whole_side_is_not_proposed():
     def draw(d):
         d.rectangle([0, 0, 299, 14], fill=10)  # the table behind the page, along the top

@@ -57,17 +57,23 @@ def lone_strokes(
 def in_column(s: Scored, scored: list[Scored]) -> bool:
     """True when another upright candidate stands wholly above or below ``s`` in the same columns.
 
-    The same columns: both sides within half the stroke's width (at least 2 px), so one
-    straight line runs through both; a 1 written above or below another is never that exact.
-    Upright: taller than wide, a stretch of the same line (a plate's border under a row of 1s
-    is not).
+    The same columns: the narrower one's lie within the wider one's, give or take half the
+    stroke's width (at least 2 px), so one straight line runs through both. Within, not
+    equal: where a crossing line cuts a stretch, the shade or the grain beside it can widen
+    one stretch's box and not the next (a mortar joint between two rows of bricks). Upright:
+    taller than wide, a stretch of the same line (a plate's border under a row of 1s is not),
+    and longer than ``s`` is wide (a speck far below a slanted 1 is no stretch of it).
     """
     b = s.blob
-    slack = max(2, b.width // 2)
+
+    def within(a: Blob, c: Blob) -> bool:  # a's columns lie in c's, give or take half a's width
+        slack = max(2, a.width // 2)
+        return a.x0 >= c.x0 - slack and a.x1 <= c.x1 + slack
+
     return any(
-        (o.y1 <= b.y0 or o.y0 >= b.y1) and abs(o.x0 - b.x0) <= slack and abs(o.x1 - b.x1) <= slack
+        (o.y1 <= b.y0 or o.y0 >= b.y1) and (within(o, b) if o.width <= b.width else within(b, o))
         for o in (t.blob for t in scored if t is not s)
-        if o.height > o.width
+        if o.height > max(o.width, b.width)
     )
 
 

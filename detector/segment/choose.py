@@ -26,7 +26,8 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    nothing else may choose.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
-   plate or frame around them.
+   plate or frame around them. ``cornered_ones``: a 1 that reaches two sides of the picture
+   that meet is the edge of what its corner cut (a card's rim, the table beyond it).
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
 6. The steps for digits that stand alone: ``slender_alone`` (:mod:`detector.segment.ones`: a
@@ -152,7 +153,7 @@ def _reading(
     column, the blob it was cut from, for ``lone_strokes``).
     """
     best = _consistent_best(plausible(scored, params), params, shape)
-    lines = framed_ends(fill_gaps(best, every, params), params)
+    lines = cornered_ones(framed_ends(fill_gaps(best, every, params), params), shape, params)
     lines = slender_alone(shown_lines(lines), params)
     kept = lone_strokes(lines, shape, params, scored if seen is None else seen)
     left = {s.index for line in kept for s in line}
@@ -467,6 +468,32 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
                     line.pop(end)
         out.append(line)
     return out
+
+
+def cornered_ones(
+    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
+    """Drop the 1s that the picture cuts at a corner: they reach two of its sides that meet.
+
+    A stroke running into a corner is the edge of what the photo or the crop cut there (a
+    card's rim, a table, a plate's side), or the part of a digit the corner left: either way
+    its reading as a 1 says nothing. A digit that is not read as a 1 keeps its shape's
+    evidence and stays.
+    """
+    if shape is None:
+        return lines
+    return [
+        kept
+        for line in lines
+        if (kept := [s for s in line if not (s.digit == 1 and in_corner(s.blob, shape, params.edge_margin))])
+    ]
+
+
+def in_corner(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
+    """True when the blob comes within ``margin`` px of two sides of the picture that meet."""
+    h, w = shape
+    vertical = blob.y0 <= margin or blob.y1 >= h - margin
+    return vertical and (blob.x0 <= margin or blob.x1 >= w - margin)
 
 
 def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:

@@ -240,7 +240,12 @@ def _hypotheses(
     bright = {id(b) for b in drop_faint(blobs, ink, params=p, strengths=[power[id(b)] for b in blobs])}
     blobs = [b for b in blobs if id(b) in bright and power[id(b)] >= p.piece_strength]
     blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
-    merged = [m for m in merge_fragments(blobs, params=p) if not any(m is b for b in blobs)]
+    # pieces joined across the picture are its edge as much as one blob across it is
+    merged = [
+        m
+        for m in merge_fragments(blobs, params=p)
+        if not any(m is b for b in blobs) and not is_border(m, mask.shape, params=p)
+    ]
     power.update((id(m), strength(m, ink)) for m in merged)
     blobs = [b for b in blobs if power[id(b)] >= p.min_strength]
     merged = [m for m in merged if power[id(m)] >= p.min_strength]
