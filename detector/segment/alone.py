@@ -58,7 +58,7 @@ def in_column(s: Scored, scored: list[Scored]) -> bool:
     """True when another upright candidate stands wholly above or below ``s`` in the same columns.
 
     The same columns: the narrower one's lie within the wider one's, give or take half the
-    stroke's width (at least 2 px), so one straight line runs through both. Within, not
+    narrower one's width (at least 2 px), so one straight line runs through both. Within, not
     equal: where a crossing line cuts a stretch, the shade or the grain beside it can widen
     one stretch's box and not the next (a mortar joint between two rows of bricks). Upright:
     taller than wide, a stretch of the same line (a plate's border under a row of 1s is not),
