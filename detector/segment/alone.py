@@ -83,6 +83,13 @@ def at_edge(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
     return blob.x0 <= margin or blob.y0 <= margin or blob.x1 >= w - margin or blob.y1 >= h - margin
 
 
+def in_corner(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
+    """True when the blob comes within ``margin`` px of two sides of the picture that meet."""
+    h, w = shape
+    vertical = blob.y0 <= margin or blob.y1 >= h - margin
+    return vertical and (blob.x0 <= margin or blob.x1 >= w - margin)
+
+
 def small_and_alone(
     lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
 ) -> list[list[Scored]]:

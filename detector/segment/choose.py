@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.config import DIGITS
-from detector.segment.alone import at_edge, lone_strokes, not_only_bars, small_and_alone
+from detector.segment.alone import at_edge, in_corner, lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
 from detector.segment.lines import group_lines
 from detector.segment.ones import narrow_ones, slender_alone
@@ -487,13 +487,6 @@ def cornered_ones(
         for line in lines
         if (kept := [s for s in line if not (s.digit == 1 and in_corner(s.blob, shape, params.edge_margin))])
     ]
-
-
-def in_corner(blob: Blob, shape: tuple[int, int], margin: int = 0) -> bool:
-    """True when the blob comes within ``margin`` px of two sides of the picture that meet."""
-    h, w = shape
-    vertical = blob.y0 <= margin or blob.y1 >= h - margin
-    return vertical and (blob.x0 <= margin or blob.x1 >= w - margin)
 
 
 def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:
