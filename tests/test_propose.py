@@ -39,6 +39,23 @@ def test_pieces_that_join_right_across_the_picture_are_not_proposed_joined():
     assert any(y0 <= 20 and y1 >= 180 for x0, y0, x1, y1 in inside)
 
 
+def test_a_bar_floating_over_a_body_two_thirds_of_the_digit_joins_it_clear_of_the_edge():
+    # as the pen's 5 of "550": a bar 17 px tall 5 px over a body 40 px tall, 1.55 times its height together
+    def five(top: int):
+        def draw(d):
+            d.rectangle([168, top, 200, top + 16], fill=20)
+            d.ellipse([153, top + 22, 196, top + 61], outline=20, width=7)
+
+        return draw
+
+    joined = boxes(propose(picture(five(63))), dark=True)
+    assert (153, 63, 201, 125) in joined
+    # the same pieces run into the picture's edge: joined so tall there, they were mottle or grain
+    at_edge = boxes(propose(picture(five(0))), dark=True)
+    assert not any(y0 == 0 and y1 >= 60 for x0, y0, x1, y1 in at_edge)
+    assert (168, 0, 201, 17) in at_edge and (153, 22, 197, 62) in at_edge  # each piece
+
+
 def test_a_page_edge_along_a_whole_side_is_not_proposed():
     def draw(d):
         d.rectangle([0, 0, 299, 14], fill=10)  # the table behind the page, along the top

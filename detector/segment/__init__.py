@@ -13,7 +13,9 @@ passed down from :func:`find_digits`, so a bench can sweep one without patching 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import ndimage
@@ -37,6 +39,9 @@ from detector.segment.lines import drop_small, drop_tall, group_lines, line_heig
 from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
 from detector.segment.strokes import even_strokes
+
+if TYPE_CHECKING:
+    from detector.segment.propose import Candidate
 
 __all__ = [
     "DigitCrop",
@@ -147,29 +152,42 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     Raises:
         InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
     """
-    from detector.preprocess import fit_to_canvas, ink_box
     from detector.segment.propose import propose
 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
+    candidates = propose(work, params=params)
+    half = (len(candidates) + 1) // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each half of the candidates on a core
+        parts = pool.map(lambda some: [_prepare(c, params) for c in some], (candidates[:half], candidates[half:]))
+        prepared = [one for part in parts for one in part]
     blobs, dark, inputs, boxes, sources, strengths, dotted = [], [], [], [], [], [], []
-    for candidate in propose(work, params=params):
-        power = strength(candidate.blob, candidate.ink) if candidate.strength is None else candidate.strength
-        crop = cut_digit(candidate.ink, candidate.blob, params, level=power)
-        box = ink_box(crop)
-        if box is None:
+    for candidate, (crop, power) in zip(candidates, prepared, strict=True):
+        if crop is None:
             continue
-        x, y, w, h = box
         blobs.append(candidate.blob)
         dark.append(candidate.dark_ink)
-        inputs.append(fit_to_canvas(crop[y : y + h, x : x + w]))
+        inputs.append(crop)
         boxes.append(_box(candidate.blob, scale, gray.shape))
         sources.append(candidate.source)
         strengths.append(power)
         dotted.append(candidate.dotted)
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
     return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths, dotted)
+
+
+def _prepare(candidate: Candidate, params: SegmentParams) -> tuple[np.ndarray | None, float]:
+    """A candidate's network input (None when its crop holds no ink) and its strength."""
+    from detector.preprocess import fit_to_canvas, ink_box
+
+    power = strength(candidate.blob, candidate.ink) if candidate.strength is None else candidate.strength
+    crop = cut_digit(candidate.ink, candidate.blob, params, level=power)
+    box = ink_box(crop)
+    if box is None:
+        return None, power
+    x, y, w, h = box
+    return fit_to_canvas(crop[y : y + h, x : x + w]), power
 
 
 def _find(

@@ -156,7 +156,11 @@ def _belong_together(a: Blob, b: Blob, params: SegmentParams) -> bool:
     tall = max(a.height, b.height)
     height = max(a.y1, b.y1) - min(a.y0, b.y0)
     width = max(a.x1, b.x1) - min(a.x0, b.x0)
-    if max(a.y0, b.y0) - min(a.y1, b.y1) > params.stack_gap * tall or height > 1.5 * tall or width > 1.1 * height:
+    if (
+        max(a.y0, b.y0) - min(a.y1, b.y1) > params.stack_gap * tall
+        or height > params.stack_height * tall
+        or width > 1.1 * height
+    ):
         return False
     stacked = min(a.y1, b.y1) - max(a.y0, b.y0) <= 0.5 * min(a.height, b.height)
     return stacked or overlap >= 0.6 * min(a.width, b.width) or _near(a, b, max(2, round(params.touch * tall)))
@@ -166,7 +170,9 @@ def merge_fragments(blobs: list[Blob], *, params: SegmentParams = DEFAULT) -> li
     """Join pieces of one digit stacked above each other (the detached bar of a 5).
 
     Pieces belong together when their columns overlap and they are at most
-    ``params.stack_gap`` of the taller one apart (or ``params.touch`` side by side).
+    ``params.stack_gap`` of the taller one apart (or ``params.touch`` side by side), and
+    together at most ``params.stack_height`` times its height (two digits of one column in
+    two lines stand twice their height and more).
     Passes repeat until nothing joins, so a piece can join a blob that grew meanwhile.
     """
     merged = _merge_pass(blobs, params)

@@ -42,6 +42,10 @@ class SegmentParams:
     narrow_pair: float = 1.0  # blobs wider than this many line heights split at a deep valley ...
     deep_valley: float = 0.25  # ... holding at most this fraction of the mean column ink
     stack_gap: float = 0.15  # stacked pieces of one digit are at most this far apart (fraction of the height)
+    stack_height: float = 1.5  # ... and together at most this many times the taller one's height
+    # ... or this many where the joined pieces stand clear of the picture's edge: a pen's 5 whose bar floats
+    # above a body two thirds of the digit ("550": 1.51), while pieces of mottle or grain run on at an edge
+    clear_stack_height: float = 1.75
     touch: float = 0.04  # side-by-side pieces this close (fraction of the height) are one broken digit
     faint: float = 0.45  # blobs whose ink is weaker than this fraction of the strongest are not writing
     frame_fill: float = 0.2  # a frame's ink covers less than this fraction of its box ...
