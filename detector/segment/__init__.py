@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import ndimage
 
-from detector.preprocess import dark_on_light, to_gray
+from detector.preprocess import dark_on_light, fit_to_canvas, ink_box, to_gray
 from detector.segment.blobs import (
     Blob,
     components,
@@ -179,8 +179,6 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
 
 def _prepare(candidate: Candidate, params: SegmentParams) -> tuple[np.ndarray | None, float]:
     """A candidate's network input (None when its crop holds no ink) and its strength."""
-    from detector.preprocess import fit_to_canvas, ink_box
-
     power = strength(candidate.blob, candidate.ink) if candidate.strength is None else candidate.strength
     crop = cut_digit(candidate.ink, candidate.blob, params, level=power)
     box = ink_box(crop)
