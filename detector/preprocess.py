@@ -42,6 +42,8 @@ def checked_pixels(image: object) -> np.ndarray:
 def to_gray(image: np.ndarray) -> np.ndarray:
     """Return float32 grayscale in 0..1 from uint8/uint16/bool/float, 2-D or RGB(A).
 
+    A float32 (H, W) array already in 0..1 is returned as it is, not copied.
+
     Raises:
         InputError: ``image`` is not a picture (see :func:`checked_pixels`).
     """
@@ -58,6 +60,8 @@ def to_gray(image: np.ndarray) -> np.ndarray:
             return arr.astype(np.float32) / 255.0
         if arr.dtype == np.uint16:
             return arr.astype(np.float32) / 65535.0
+        if arr.dtype == np.float32 and arr.min() >= 0.0 and arr.max() <= 1.0:  # NaN fails both: cleaned below
+            return arr  # already grey in 0..1 (a picture read by detector.io): nothing to clean
         arr = np.nan_to_num(arr.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0)
         return np.clip(arr / 255.0 if arr.max(initial=0) > 1.0 else arr, 0, 1)
 

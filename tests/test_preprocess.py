@@ -117,6 +117,16 @@ def test_colour_images_of_any_range_keep_their_contrast(dtype, top):
     assert gray[5, 5] == pytest.approx(1.0, abs=1e-3) and gray[0, 0] == 0.0
 
 
+def test_a_grey_float_picture_in_range_is_read_as_it_is_and_one_out_of_range_is_cleaned():
+    page = to_gray(draw_seven())  # float32 in 0..1: returned as it is (a photo is not copied again)
+    assert to_gray(page) is page
+    dirty = page.copy()
+    dirty[0, :4] = [np.nan, np.inf, -np.inf, -0.5]
+    cleaned = to_gray(dirty)
+    assert cleaned[0, :4].tolist() == [0.0, 1.0, 0.0, 0.0] and np.array_equal(cleaned[1:], page[1:])
+    assert to_gray(page * 255).max() == pytest.approx(1.0)  # 0..255 floats scaled to 0..1
+
+
 def test_docstring_examples_hold():
     assert doctest.testmod(detector.preprocess).failed == 0
 

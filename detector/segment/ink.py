@@ -140,10 +140,11 @@ def ink_components(
     weak = ink > high * params.low_fraction
     labels, n = ndimage.label(weak, structure=np.ones((3, 3)))
     strong = np.zeros(n + 1, dtype=bool)
-    strong[np.unique(labels[ink > high])] = True
+    strong[labels[ink > high]] = True
     strong[0] = False
     kept = np.flatnonzero(strong)
     renumber = np.zeros(n + 1, dtype=labels.dtype)
     renumber[kept] = np.arange(1, len(kept) + 1)
     objects = ndimage.find_objects(labels)
-    return strong[labels], Labelled(renumber[labels], [objects[k - 1] for k in kept])
+    kept_labels = renumber[labels]
+    return kept_labels > 0, Labelled(kept_labels, [objects[k - 1] for k in kept])

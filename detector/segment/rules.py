@@ -25,15 +25,19 @@ def long_runs(mask: np.ndarray, length: int) -> np.ndarray:
         [[1, 1, 1, 0, 0, 0]]
     """
     h, w = mask.shape
+    if not h or mask.sum(axis=1).max() < length:  # no row holds that much ink: no run (most pictures)
+        return np.zeros(mask.shape, dtype=bool)
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     edges = np.diff(padded, axis=1).ravel()  # (h * (w + 1),)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     keep = ends - starts >= length
-    paint = np.zeros(h * (w + 1) + 1, dtype=np.int32)
-    np.add.at(paint, starts[keep], 1)
-    np.add.at(paint, ends[keep], -1)
-    return (np.cumsum(paint)[:-1] > 0).reshape(h, w + 1)[:, :w]
+    starts, runs = starts[keep], (ends - starts)[keep]
+    # each long run's pixels, by index: its start repeated, plus 0, 1, ... along it
+    offsets = np.arange(int(runs.sum())) - np.repeat(np.cumsum(runs) - runs, runs)
+    out = np.zeros(h * (w + 1), dtype=bool)
+    out[np.repeat(starts, runs) + offsets] = True
+    return out.reshape(h, w + 1)[:, :w]
 
 
 def remove_rules(mask: np.ndarray, *, params: SegmentParams = DEFAULT, labelled: Labelled | None = None) -> np.ndarray:
@@ -75,8 +79,8 @@ def _is_rule(piece: np.ndarray, rest: np.ndarray, sl: tuple[slice, slice], param
         return False
     ys, xs = sl
     window = rest[max(0, ys.start - length) : ys.stop + length, max(0, xs.start - length // 4) : xs.stop + length // 4]
-    labels, _n = ndimage.label(window, structure=np.ones((3, 3)))
-    sizes = ndimage.sum(window, labels, index=np.arange(1, labels.max() + 1))
+    labels, n = ndimage.label(window, structure=np.ones((3, 3)))
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:]  # each piece's pixels
     boxes = zip(ndimage.find_objects(labels), sizes, strict=True)
     heights = [rows.stop - rows.start for (rows, _cols), n in boxes if n >= params.min_ink]
     return length >= params.rule_over_digit * float(np.median(heights)) if heights else True
