@@ -136,6 +136,7 @@ class Predictor:
             dotted=p.dotted,
             cores=[source == "core" for source in p.sources],
             framed=[source == "framed" for source in p.sources],
+            likely_dark=p.likely_dark,
         )
         return tuple(
             digit_result(s.probs, _scale_box(p.boxes[s.index], scale), k) for k, line in enumerate(lines) for s in line

@@ -92,6 +92,17 @@ def test_digits_cut_from_one_blob_that_explain_its_ink_are_read():
     assert read(blobs, [junk(), sure(1), sure(1)]) == "11"
 
 
+def test_a_lone_digit_in_doubt_cut_from_a_blob_it_leaves_unread_is_no_reading():
+    serif_w = ring(50, 40, 160, 100)  # a letter's blob, cut at its column valleys (the box of a "W")
+    half = piece(serif_w, 0, 60)  # its left stroke pair, read as a 4
+    assert read([serif_w, half], [junk(), sure(4, 0.8)]) == ""
+    assert read([serif_w, half], [junk(), sure(4, 0.99)]) == "4"  # the network is sure of it: a digit on its plate
+    most = piece(serif_w, 0, 130)  # a piece holding most of the blob's ink explains it
+    assert read([serif_w, most], [junk(), sure(4, 0.8)]) == "4"
+    other = piece(serif_w, 100, 160)  # two digits cut from it: no lone digit, left to the line
+    assert read([serif_w, half, other], [junk(), sure(4, 0.8), sure(7, 0.8)]) == "47"
+
+
 def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
     def alone(blobs, probs):
         lines = choose(blobs, np.stack(probs), shape=(1000, 800))

@@ -109,7 +109,9 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     doubt = sure(10, 0.76)
     doubt[4] = 0.22  # the network calls it junk, a little 4: where it stands in the line, it is a digit
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "442"
-    doubt[4], doubt[10] = 0.12, 0.86  # too little of a digit even there
+    doubt[4], doubt[10] = 0.12, 0.86  # a hand's hooked 7 looks as little like a digit to it: still one there
+    assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "442"
+    doubt[4], doubt[10] = 0.06, 0.92  # too little of a digit even there
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
 
 
@@ -119,7 +121,8 @@ def test_a_torn_digit_on_a_sloping_line_is_read():
     torn = sure(3, 0.42)
     torn[5] = 0.41
     assert read([nine, other, three], [sure(9), sure(9), torn]) == "993"
-    flat = choose([nine, other, three], np.stack([sure(9), sure(9), torn]), params=SegmentParams(line_tilt=0))
+    level = SegmentParams(line_tilt=0, line_bob=0)  # held level, and no digit set higher or lower
+    flat = choose([nine, other, three], np.stack([sure(9), sure(9), torn]), params=level)
     assert [s.digit for line in flat for s in line] == [9, 9]  # the flat top is 57.5 there: 7.5 px off, 0.15 of 40 is 6
     steep = box(68, 30, 24, 40)  # far above where the line's slope leads
     assert read([nine, other, steep], [sure(9), sure(9), torn]) == "99"
@@ -133,6 +136,16 @@ def test_a_torn_digit_in_a_bobbing_hand_is_read_against_the_level_line():
     torn = sure(4, 0.41)
     torn[2] = 0.22
     assert read([four, *digits], [torn] + [sure(d) for d in (3, 3, 6, 1, 9)]) == "433619"
+
+
+def test_a_digit_the_hand_set_higher_than_the_line_is_read_when_as_tall():
+    # "804" at seed 5: the 4 stands 0.28 of a height above the 8 and 0, and the network is 44 % sure of it
+    eight, zero, four = box(76, 60, 73, 74), box(176, 55, 55, 76), box(242, 36, 59, 76)
+    torn = sure(4, 0.44)
+    torn[6] = 0.18
+    assert read([eight, zero, four], [sure(8), sure(0), torn]) == "804"
+    assert read([eight, zero, box(242, 26, 59, 76)], [sure(8), sure(0), torn]) == "80"  # 0.41 above: not of the line
+    assert read([eight, zero, box(242, 36, 59, 50)], [sure(8), sure(0), torn]) == "80"  # shorter: a mark, no digit
 
 
 def test_a_line_edge_follows_its_slope_within_the_tilt():
@@ -188,6 +201,34 @@ def test_the_paper_around_a_digit_read_in_the_other_polarity_is_not_a_digit():
     assert [[s.digit for s in line] for line in lines] == [[8]] and lines[0][0].index == 0
     plain = choose([plate, core], probs, [True, False], strengths=[0.74, 0.89])  # an ordinary candidate: sure, it wins
     assert [[s.index for s in line] for line in plain] == [[1]]
+
+
+def test_the_paper_round_a_doubted_digit_of_the_pictures_own_polarity_is_not_a_digit():
+    # filled 0018 at seed 5: vignetting leaves a bright field round a pen's 2 on grey paper, read as light ink
+    two, field = box(325, 278, 376, 505), box(220, 56, 622, 786)
+    probs = np.stack([sure(2, 0.58), sure(8, 0.89)])
+
+    def reading(likely_dark):
+        lines = choose([two, field], probs, [True, False], strengths=[0.79, 0.46], likely_dark=likely_dark)
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert reading(True) == "2"  # dark ink is the picture's own: the field round its 2 is paper
+    assert reading(None) == "8"  # polarity unknown: only a sure digit sets its paper aside
+    # the other way round: the paper a pen's 3 encloses, read as light ink, and the 3 round it (dark on light)
+    three, enclosed = box(100, 100, 60, 90), box(110, 110, 30, 60)
+    lines = choose(
+        [three, enclosed],
+        np.stack([sure(3, 0.95), sure(0, 0.6)]),
+        [True, False],
+        strengths=[0.5, 0.8],
+        likely_dark=True,
+    )
+    assert [[s.digit for s in line] for line in lines] == [[3]]
+    # an embossed 0: its light face (the picture's likelier polarity) and the dark rim round it, a little weaker
+    face, rim = box(148, 28, 26, 37), box(143, 21, 36, 48)
+    probs = np.stack([sure(0, 0.65), sure(0, 0.95)])
+    lines = choose([face, rim], probs, [False, True], strengths=[0.61, 0.43], likely_dark=False)
+    assert [[s.index for s in line] for line in lines] == [[1]]  # the one digit twice, not a digit and its paper
 
 
 def test_shading_that_a_rim_frames_within_a_digit_of_the_other_polarity_is_not_read():
@@ -257,8 +298,10 @@ def test_the_strong_ink_of_an_edge_blob_is_read_only_where_it_fits_a_line():
     ragged = box(112, 22, 24, 40)  # a last 6 whose shade left it 8 px (0.2 of a height) above the line
     number = [two, four, five, ragged]
     assert digits(number, [sure(2), sure(4), sure(5), sure(6)], [False, False, False, True]) == "2456"
-    doubt = sure(6, 0.45)  # an unsure candidate there is no core: it must fit within line_fit, 6 px
-    assert digits(number, [sure(2), sure(4), sure(5), doubt], [False, False, False, False]) == "245"
+    doubt = sure(6, 0.45)  # an unsure candidate there is no core: a digit the hand set higher, up to line_bob
+    assert digits(number, [sure(2), sure(4), sure(5), doubt], [False, False, False, False]) == "2456"
+    higher = box(112, 16, 24, 40)  # 14 px (0.35 of a height) above the line: no digit of it
+    assert digits([two, four, five, higher], [sure(2), sure(4), sure(5), doubt], [False] * 4) == "245"
     side = box(112, 28, 6, 44)  # a plate's border beside the digits, cut from the edge's ink: no 1
     assert digits([two, four, five, side], [sure(2), sure(4), sure(5), sure(1)], [True, False, False, True]) == "245"
 

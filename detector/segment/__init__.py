@@ -131,6 +131,8 @@ class Proposals:
             or "framed" (held by a frame it touched, :mod:`detector.segment.frames`).
         strengths: How far each one's ink stands out from its paper, 0..1 (:func:`~detector.segment.blobs.strength`).
         dotted: Whether each is punctuation ("?", "!", "%") or the paper round it (:mod:`detector.segment.marks`).
+        likely_dark: The picture's likelier polarity, True for dark ink on light paper
+            (:func:`detector.preprocess.dark_on_light`, ``"page"``); None where unknown.
     """
 
     blobs: list[Blob]
@@ -141,6 +143,7 @@ class Proposals:
     sources: list[str] = field(default_factory=list)
     strengths: list[float] = field(default_factory=list)
     dotted: list[bool] = field(default_factory=list)
+    likely_dark: bool | None = None
 
 
 def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> Proposals:
@@ -157,7 +160,8 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    candidates = propose(work, params=params)
+    likelier = dark_on_light(work, "page")
+    candidates = propose(work, params=params, likelier=likelier)
     half = (len(candidates) + 1) // 2
     with ThreadPoolExecutor(max_workers=2) as pool:  # each half of the candidates on a core
         parts = pool.map(lambda some: [_prepare(c, params) for c in some], (candidates[:half], candidates[half:]))
@@ -174,7 +178,7 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
         strengths.append(power)
         dotted.append(candidate.dotted)
     stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
-    return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths, dotted)
+    return Proposals(blobs, dark, stacked, boxes, work.shape, sources, strengths, dotted, likelier)
 
 
 def _prepare(candidate: Candidate, params: SegmentParams) -> tuple[np.ndarray | None, float]:

@@ -102,9 +102,12 @@ class SegmentParams:
     # choose: the reading by evidence (detector.segment.choose)
     keep: float = 0.5  # a candidate less sure than this of any digit is not read
     # ... unless it fits a line of digits exactly (height, top, bottom) and is this sure: 0.2 read 3 more of the
-    # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none
-    gap_keep: float = 0.2
+    # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none; 0.1, with
+    # line_bob, reads the hooked 7s of a hand (12-13 % a 7 to the network, the rest "not a digit")
+    gap_keep: float = 0.1
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
+    # ... or its height so, and its top and bottom moved alike by at most this much: a hand sets a digit higher
+    line_bob: float = 0.3
     # ... its top and bottom followed along a line sloping up to this many rows per column (0: flat)
     line_tilt: float = 0.15
     # ... and a core (the strong ink of a blob the picture's edge touches, sure of a digit) within this fraction:
@@ -115,6 +118,7 @@ class SegmentParams:
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
     explain: float = 0.7  # ... and 1s cut from one blob hold at least this fraction of its ink (0: off)
+    piece_sure: float = 0.97  # ... and so does a lone digit of any kind less sure than this (alone.lone_piece)
     ring_hole: float = 2.0  # a blob around a hole this many times its ink is a frame (its sides are pieces of it)
     lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
     # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
@@ -136,6 +140,9 @@ class SegmentParams:
     # a candidate around a sure one of the other polarity this much stronger is its paper: the four such
     # halos at seeds 1 and 6 measured 0.18-0.54 weaker, the paper in a plate's 0 (its hole) 0.11 stronger
     halo_margin: float = 0.15
+    # ... and this much where the digit is in doubt (at least keep, of the picture's likelier polarity): a
+    # phone's vignetting round a doubted 2 (filled 0018 at seed 5) measured 0.33 weaker, an embossed 0's rim 0.18
+    doubt_margin: float = 0.3
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
     bar_aspect: float = 12.0  # a solid stroke this many times taller than wide ...

@@ -143,14 +143,16 @@ def page_mask(
     return again, label(again), page
 
 
-def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT) -> list[Candidate]:
+def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT, likelier: bool | None = None) -> list[Candidate]:
     """Return the candidates of a working copy, both polarities, the likelier one first.
 
     Args:
         work: float32 (H, W) in 0..1, as :func:`detector.segment.ink.working_copy` returns it.
         params: The segmentation numbers (speck size, split widths, rules).
+        likelier: The likelier polarity (True: dark ink) when the caller has decided it
+            (:func:`detector.preprocess.dark_on_light`, ``"page"``); None decides it here.
     """
-    likelier = dark_on_light(work, "page")
+    likelier = dark_on_light(work, "page") if likelier is None else likelier
     with ThreadPoolExecutor(max_workers=2) as pool:  # numpy and scipy let go of the GIL: one polarity a core
         halves = list(pool.map(lambda dark: _polarity(work, dark, params), (likelier, not likelier)))
     out = [c for found, _ in halves for c in found]
