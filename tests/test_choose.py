@@ -113,6 +113,8 @@ def test_a_torn_digit_that_fits_the_line_is_read():
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "442"
     doubt[4], doubt[10] = 0.06, 0.92  # too little of a digit even there
     assert read([four, unsure, two], [sure(4), doubt, sure(2)]) == "42"
+    doubt[4], doubt[10] = 0.12, 0.86  # between two strokes (an empty frame's sides) 12 % makes no number
+    assert read([box(0, 30, 6, 40), unsure, box(60, 30, 6, 40)], [sure(1), doubt, sure(1)]) == "11"
 
 
 def test_a_torn_digit_on_a_sloping_line_is_read():

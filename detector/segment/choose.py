@@ -427,7 +427,8 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
 
     A digit the network is torn about (a 4 or a 7?) is still a digit where it stands in a
     line of digits of its height, on their baseline: the line is the evidence. It needs
-    ``gap_keep`` for some digit and must not overlap anything chosen; a core (the strong ink
+    ``gap_keep`` for some digit (``shown_gap`` in a line with a digit other than 1) and must
+    not overlap anything chosen; a core (the strong ink
     of a blob the picture's edge touches, :func:`detector.segment.propose.edge_cores`) needs
     ``keep``, since the line is all that shows it is a digit, and must not be a 1 (:func:`_gap`).
     The line holds two
@@ -446,7 +447,8 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
             grown = True
             while grown:
                 grown = False
-                unsure = [s for s in pool if _gap(s, params) and fits_line(s, line, params)]
+                shown = any(t.digit != 1 for t in line)
+                unsure = [s for s in pool if _gap(s, params, shown) and fits_line(s, line, params)]
                 for s in sorted(unsure, key=lambda s: -s.weight):
                     if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
                         line.append(s)
@@ -456,15 +458,19 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     return out
 
 
-def _gap(s: Scored, params: SegmentParams) -> bool:
+def _gap(s: Scored, params: SegmentParams, shown: bool = False) -> bool:
     """A candidate that only a line can admit: less sure than ``keep``, or an edge blob's strong ink that is sure.
 
     The strong ink of an edge blob read as a 1 is not admitted: a stroke cut from the ink of
     the picture's edge is as often that edge's own side (a plate's border beside its digits).
+    One the network calls mostly junk (down to ``shown_gap``: a hand's hooked 7) is admitted
+    only into a line ``shown`` to be writing by a digit other than 1: a line of nothing but 1s
+    may be strokes (the sides of an empty frame), and a piece of the frame's bars between them
+    would make them a number.
     """
     if s.core:
         return s.weight >= params.keep and s.digit != 1
-    return params.gap_keep <= s.weight < params.keep
+    return (params.shown_gap if shown else params.gap_keep) <= s.weight < params.keep
 
 
 def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:

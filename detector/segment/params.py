@@ -102,9 +102,11 @@ class SegmentParams:
     # choose: the reading by evidence (detector.segment.choose)
     keep: float = 0.5  # a candidate less sure than this of any digit is not read
     # ... unless it fits a line of digits exactly (height, top, bottom) and is this sure: 0.2 read 3 more of the
-    # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none; 0.1, with
-    # line_bob, reads the hooked 7s of a hand (12-13 % a 7 to the network, the rest "not a digit")
-    gap_keep: float = 0.1
+    # 1,600 generated pictures at seeds 1 and 6 than 0.3 did (embossed, turned) and lost none
+    gap_keep: float = 0.2
+    # ... or this sure in a line with a digit other than 1: a hand's hooked 7s (12-13 % a 7 to the network, the
+    # rest "not a digit"); in a line of nothing but 1s, 0.1 made the two sides of an empty frame a "121"
+    shown_gap: float = 0.1
     line_fit: float = 0.15  # "exactly": within this fraction of the line's height
     # ... or its height so, and its top and bottom moved alike by at most this much: a hand sets a digit higher
     line_bob: float = 0.3
