@@ -116,6 +116,17 @@ def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
     assert alone(row, [sure(4, 0.8), sure(2, 0.99), sure(7, 0.99)]) == "427"  # in a line of digits: read
 
 
+def test_a_small_lone_digit_the_network_doubts_only_which_is_read():
+    def alone(p6, p0, junk):
+        probs = np.zeros(11)
+        probs[[6, 0, 10]] = p6, p0, junk
+        lines = choose([box(390, 140, 160, 200)], probs[None], shape=(672, 1031))  # 0.298 of the picture's height
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert alone(0.71, 0.287, 0.003) == "6"  # a 6 or a 0, but a digit: read, flagged unsure
+    assert alone(0.71, 0.2, 0.09) == ""  # the network doubts it is a digit at all: a blotch
+
+
 def test_a_lone_digit_cut_by_the_edge_that_barely_stands_out_is_no_reading():
     def alone(blob, strength):
         lines = choose([blob], sure(7)[None], shape=(1000, 800), strengths=[strength])

@@ -308,6 +308,30 @@ def test_the_strong_ink_of_an_edge_blob_is_read_only_where_it_fits_a_line():
     assert digits([two, four, five, side], [sure(2), sure(4), sure(5), sure(1)], [True, False, False, True]) == "245"
 
 
+def test_the_strong_ink_of_an_edge_blob_read_as_a_wide_one_joins_its_line():
+    # "7431" printed on a turned sheet: the 1, with its foot and flag, was joined to the table by shade
+    seven, four, three = box(10, 30, 24, 40), box(44, 30, 24, 40), box(78, 30, 24, 40)
+    footed, stroke = box(112, 30, 14, 40), box(112, 30, 6, 40)  # 0.58 and 0.25 of the digits' width
+
+    def digits(last, p=0.99):
+        blobs, probs = [seven, four, three, last], np.stack([sure(7), sure(4), sure(3), sure(1, p)])
+        return "".join(str(s.digit) for line in choose(blobs, probs, cores=[False, False, False, True]) for s in line)
+
+    assert digits(footed) == "7431"
+    assert digits(stroke) == "743"  # thin: as often the side of a plate cut from its border
+    assert digits(footed, 0.8) == "743"  # a 1 only the line admits must be sure
+
+
+def test_a_one_much_shorter_than_its_line_is_no_digit_of_it():
+    # "182": the top right of the 8 cut off and read as a sure 1, 0.58 of the line's height
+    one, two = box(0, 30, 12, 68), box(110, 28, 30, 69)
+    eight, left, top = box(50, 36, 34, 59), box(50, 44, 17, 51), box(67, 36, 17, 35)
+    probs = [sure(1), sure(2), sure(8, 0.991), sure(8, 0.996), sure(1, 0.991)]
+    assert read([one, two, eight, left, top], probs) == "182"
+    tall = box(67, 36, 17, 46)  # 0.77 of the line's height: a 1 the hand wrote short stays
+    assert read([one, two, eight, left, tall], probs) == "1812"
+
+
 def test_torn_digits_side_by_side_join_the_line_one_after_the_other():
     # "1167": two flagged 1s the network calls 40 % a 1 and 43 % not a digit, before a sure 6 and 7;
     # the first stands more than a digit's height from the 6, beside the second only

@@ -98,16 +98,19 @@ def small_and_alone(
     A number someone photographs or draws fills a good part of the picture, or stands in a
     line of digits that shows it is writing. A lone digit shorter than ``lone_small`` of the
     picture, or a line of one digit beside the number's line, that the network doubts is far
-    likelier a blotch of grain or wall, a letter or a speck. So is a lone digit the picture's
-    edge cuts that stands out from its paper by less than ``edge_strength``: the mottling of
-    paper or wall along the edge, or the table behind it.
+    likelier a blotch of grain or wall, a letter or a speck; a lone digit the network is
+    ``lone_digit`` sure is a digit at all, and doubts only which (a 6 or a 0?), is read,
+    flagged unsure. A lone digit the picture's edge cuts that stands out from its paper by
+    less than ``edge_strength`` is dropped too: the mottling of paper or wall along the edge,
+    or the table behind it.
     """
     digits = [s for line in lines for s in line]
     if shape is None or not digits:
         return lines
     if len(digits) == 1:
         s = digits[0]
-        doubted = s.weight < params.lone_sure and s.blob.height < params.lone_small * shape[0]
+        doubted = s.weight < params.lone_sure and s.digitness < params.lone_digit
+        doubted &= s.blob.height < params.lone_small * shape[0]
         faint_at_edge = at_edge(s.blob, shape, params.edge_margin) and s.strength < params.edge_strength
         return [] if doubted or faint_at_edge else lines
     return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]

@@ -16,16 +16,16 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    ink in both polarities, a frame and what it holds) the set with the most weight
    above ``keep``: two sure halves beat one unsure whole, one sure 8 beats two unsure halves.
 3. ``consistent_lines``: the chosen digits grouped into lines; a digit much shorter than
-   the line's own digits (a speck), or much taller than every other digit of it (a frame
-   side beside them), is dropped (digits the picture's edge cuts do not set the line's
-   height), and so are lines much
-   smaller than the line holding the most evidence (fine print) or much taller (an edge
-   standing apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
+   the line's own digits (a speck; a 1 a little less short: a piece cut from a digit), or
+   much taller than every other digit of it (a frame side beside them), is dropped (digits
+   the picture's edge cuts do not set the line's height), and so are lines much smaller
+   than the line holding the most evidence (fine print) or much taller (an edge standing
+   apart, read as a 1). ``fill_gaps`` then adds the less sure candidates that fit
    a line exactly (a line of two digits or more, or of one sure digit), its top and bottom
    followed where the line slopes (a turned photo) or both a little off it where a hand set
    the digit higher or lower, and the sure ones of the strong ink of
-   blobs the picture's edge touches (``cores``: a digit joined to the table by shade), which
-   nothing else may choose.
+   blobs the picture's edge touches (``cores``: a digit joined to the table by shade; a 1
+   only as wide as a printed one with a foot), which nothing else may choose.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
    plate or frame around them. ``cornered_ones``: a 1 that reaches two sides of the picture
@@ -39,9 +39,10 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    stroke touching the picture's edge, in doubt, cut from a blob whose ink the reading
    leaves unread, or with more ink in its very columns above or below it, a line cut by
    crossing lines, is dropped), ``lone_piece`` (so is a lone digit of any kind in doubt cut
-   from a blob it leaves unread),
-   ``small_and_alone`` (a small doubted digit alone, or a line of one beside the number,
-   is dropped) and ``not_only_bars`` (a reading of nothing but straight solid bars is none).
+   from a blob it leaves unread), ``small_and_alone`` (a small doubted digit alone, or a
+   line of one beside the number, is dropped; a lone one the network is sure is a digit,
+   and doubts only which, is read) and ``not_only_bars`` (a reading of nothing but
+   straight solid bars is none).
    Where that leaves the polarity no digits and ``lone_strokes`` dropped strokes as edges, it
    is read again without them, the candidates they overlap (their pieces) and those the
    picture's edge cuts (more of the background they belong to): as tall as a pole or a door's
@@ -87,6 +88,11 @@ class Scored:
     @property
     def weight(self) -> float:
         return float(self.probs[:DIGITS].max())
+
+    @property
+    def digitness(self) -> float:
+        """How sure the network is that this is a digit at all: its ten digits' probabilities summed."""
+        return float(self.probs[:DIGITS].sum())
 
 
 def choose(
@@ -368,7 +374,9 @@ def consistent_lines(
         line = [
             s
             for s in line
-            if short * height <= s.blob.height <= tall * max(height, tallest(line, s, shape, params.edge_margin))
+            if (params.short_one if s.digit == 1 else short) * height
+            <= s.blob.height
+            <= tall * max(height, tallest(line, s, shape, params.edge_margin))
         ]
         if line:
             kept.append(line)
@@ -448,7 +456,8 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
             while grown:
                 grown = False
                 shown = any(t.digit != 1 for t in line)
-                unsure = [s for s in pool if _gap(s, params, shown) and fits_line(s, line, params)]
+                width = float(np.median([t.blob.width for t in line if t.digit != 1] or [np.inf]))
+                unsure = [s for s in pool if _gap(s, params, shown, width) and fits_line(s, line, params)]
                 for s in sorted(unsure, key=lambda s: -s.weight):
                     if not any(overlaps(s.blob, t.blob, params.overlap) for t in chosen):
                         line.append(s)
@@ -458,18 +467,22 @@ def fill_gaps(lines: list[list[Scored]], pool: list[Scored], params: SegmentPara
     return out
 
 
-def _gap(s: Scored, params: SegmentParams, shown: bool = False) -> bool:
+def _gap(s: Scored, params: SegmentParams, shown: bool = False, width: float = np.inf) -> bool:
     """A candidate that only a line can admit: less sure than ``keep``, or an edge blob's strong ink that is sure.
 
-    The strong ink of an edge blob read as a 1 is not admitted: a stroke cut from the ink of
-    the picture's edge is as often that edge's own side (a plate's border beside its digits).
+    The strong ink of an edge blob read as a 1 is admitted only when it is ``lone_sure`` and
+    at least ``core_one`` of ``width`` (the median width of the line's digits that are not 1s)
+    wide: a printed 1 with a foot and a flag. A thin stroke cut from the ink of the picture's
+    edge is as often that edge's own side (a plate's border beside its digits).
     One the network calls mostly junk (down to ``shown_gap``: a hand's hooked 7) is admitted
     only into a line ``shown`` to be writing by a digit other than 1: a line of nothing but 1s
     may be strokes (the sides of an empty frame), and a piece of the frame's bars between them
     would make them a number.
     """
+    if s.core and s.digit == 1:
+        return s.weight >= params.lone_sure and s.blob.width >= params.core_one * width
     if s.core:
-        return s.weight >= params.keep and s.digit != 1
+        return s.weight >= params.keep
     return (params.shown_gap if shown else params.gap_keep) <= s.weight < params.keep
 
 

@@ -116,6 +116,10 @@ class SegmentParams:
     # the shade it was joined by leaves its edges ragged; 0.3 read "456" and "6376" whole at seed 13 (their
     # last digit's bottom 0.2 of a height off the line) and changed nothing at seeds 1, 6 and 11
     core_fit: float = 0.3
+    # a core read as a 1 joins a line only when it is lone_sure and at least this share of the line's other
+    # digits' median width: a printed 1 with a foot and a flag ("7431" read 743, its 1 joined to the table);
+    # a plate's side cut from its border is a thin line
+    core_one: float = 0.5
     gap_alone: float = 0.9  # a line of one digit takes such candidates too when its digit is this sure (>1: never)
     lone_sure: float = 0.9  # a reading of nothing but 1s keeps only strokes this sure (and clear of the edge):
     # the threshold below which any digit is flagged unsure (results.LOW_CONFIDENCE)
@@ -123,6 +127,10 @@ class SegmentParams:
     piece_sure: float = 0.97  # ... and so does a lone digit of any kind less sure than this (alone.lone_piece)
     ring_hole: float = 2.0  # a blob around a hole this many times its ink is a frame (its sides are pieces of it)
     lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
+    # ... or this sure that it is a digit at all (its ten digits' probabilities summed), where the network doubts
+    # only which: a pen's 6 alone on a turned sheet, 71 % a 6 and 0.3 % "not a digit" (turned s7 0153); at seeds
+    # 1, 5, 6 and 7 no digit-free picture gained a digit by it
+    lone_digit: float = 0.99
     # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
     # 1 drawn on the pad measures 0.84, 0.78 averaged over shifts (0.7 and 0.8 read seeds 1 and 6 alike)
     subject_sure: float = 0.7
@@ -147,6 +155,10 @@ class SegmentParams:
     doubt_margin: float = 0.3
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
+    # ... or, read as a 1, shorter than this: a 1 is a stroke the height of the line, and the shortest read
+    # right at seeds 1, 5, 6 and 7 measured 0.64 (a sign's, beside 3s whose boxes took their shadow in),
+    # the next 0.75; the half of an 8 a cut left, read as a 1, 0.58 ("182" read 1812)
+    short_one: float = 0.6
     bar_aspect: float = 12.0  # a solid stroke this many times taller than wide ...
     bar_fill: float = 0.85  # ... filling this much of its box is a straight bar (a 1 only beside other digits)
     # a chosen digit narrower than this share of its line's other digits (width-to-height, their median) ...
