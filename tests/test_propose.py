@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from detector.segment.blobs import Blob, components, label, strength
 from detector.segment.ink import ink_level, ink_mask, page_ink
 from detector.segment.params import SegmentParams
-from detector.segment.propose import is_border, page_mask, propose
+from detector.segment.propose import is_border, page_mask, propose, propose_each
 
 
 def picture(draw_on, size: tuple[int, int] = (300, 200), paper: int = 230) -> np.ndarray:
@@ -75,6 +75,26 @@ def test_both_polarities_are_proposed_the_likelier_first():
     assert candidates[0].dark_ink is True  # the wall is pale: dark ink is likelier
     light = boxes(candidates, dark=False)
     assert any(abs((x0 + x1) / 2 - 150) < 8 and y1 - y0 > 60 for x0, y0, x1, y1 in light)
+
+
+def test_each_candidate_is_made_ready_on_its_polaritys_core_and_the_likelier_is_told():
+    def sign(d):
+        d.rectangle([80, 40, 220, 160], fill=40)  # a dark sign on a pale wall ...
+        d.line([(150, 60), (150, 140)], fill=240, width=10)  # ... with a white 1
+
+    work = picture(sign)
+    pairs, likely = propose_each(work, lambda c: (c.dark_ink, c.blob.y0, c.blob.x0))
+    assert likely is True  # the wall is pale
+
+    def key(c):
+        return c.dark_ink, c.source, (c.blob.y0, c.blob.x0, c.blob.y1, c.blob.x1), c.dotted
+
+    assert [key(c) for c, _ in pairs] == [key(c) for c in propose(work)]  # the same candidates, the same order
+    assert all(made == (c.dark_ink, c.blob.y0, c.blob.x0) for c, made in pairs)
+    _, likely = propose_each(1.0 - work, lambda c: None)
+    assert likely is False  # a dark wall: light ink is likelier
+    _, told = propose_each(work, lambda c: None, likelier=False)
+    assert told is False  # as the caller decided
 
 
 def test_two_touching_digits_come_whole_and_split():

@@ -346,3 +346,27 @@ def test_the_hysteresis_labels_the_mask_as_labelling_it_again_would():
     assert np.array_equal(labelled.labels, again.labels) and labelled.objects == again.objects
     empty, none = ink_components(np.zeros((10, 10), np.float32))
     assert not empty.any() and none.objects == [] and not none.labels.any()
+
+
+def test_growing_a_mask_by_one_pixel_is_a_binary_dilation():
+    from detector.segment import grow_one
+
+    rng = np.random.default_rng(3)
+    for shape in [(1, 1), (1, 7), (5, 1), (40, 90)]:
+        mask = rng.random(shape) > 0.8
+        before = mask.copy()
+        assert np.array_equal(grow_one(mask), ndimage.binary_dilation(mask))
+        assert np.array_equal(mask, before)  # the blob's own mask is left as it was
+
+
+def test_max_pooling_keeps_each_blocks_brightest_pixel():
+    from detector.segment.strokes import max_pool
+
+    rng = np.random.default_rng(4)
+    ink = (rng.random((274, 705)) > 0.9).astype(np.float32)
+    pooled = max_pool(ink, 40)  # blocks of 17 x 17 (705 // 40), the last row and column of blocks padded
+    padded = np.zeros((289, 714), np.float32)
+    padded[:274, :705] = ink
+    assert np.array_equal(pooled, padded.reshape(17, 17, 42, 17).max(axis=(1, 3)))
+    small = ink[:30, :30]
+    assert max_pool(small, 40) is small  # no longer than 40 px: as it is

@@ -13,12 +13,10 @@ passed down from :func:`find_digits`, so a bench can sweep one without patching 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import ndimage
 
 from detector.preprocess import dark_on_light, fit_to_canvas, ink_box, to_gray
 from detector.segment.blobs import (
@@ -155,19 +153,15 @@ def propose_digits(gray: np.ndarray, *, params: SegmentParams | None = None) -> 
     Raises:
         InputError: ``gray`` is not a picture (wrong shape or dtype, no pixels).
     """
-    from detector.segment.propose import propose
+    from detector.segment.propose import propose_each
 
     params = params or DEFAULT
     gray = to_gray(gray)
     work, scale = working_copy(gray, params=params)
-    likelier = dark_on_light(work, "page")
-    candidates = propose(work, params=params, likelier=likelier)
-    half = (len(candidates) + 1) // 2
-    with ThreadPoolExecutor(max_workers=2) as pool:  # each half of the candidates on a core
-        parts = pool.map(lambda some: [_prepare(c, params) for c in some], (candidates[:half], candidates[half:]))
-        prepared = [one for part in parts for one in part]
+    # each polarity's candidates are made network inputs on its own core, as soon as it is found
+    prepared, likelier = propose_each(work, lambda c: _prepare(c, params), params=params)
     blobs, dark, inputs, boxes, sources, strengths, dotted = [], [], [], [], [], [], []
-    for candidate, (crop, power) in zip(candidates, prepared, strict=True):
+    for candidate, (crop, power) in prepared:
         if crop is None:
             continue
         blobs.append(candidate.blob)
@@ -233,7 +227,7 @@ def cut_digit(
 
     ``level``: the blob's :func:`~detector.segment.blobs.strength` when the caller has measured it.
     """
-    own = ndimage.binary_dilation(blob.mask)  # keep the soft edge of the strokes
+    own = grow_one(blob.mask)  # keep the soft edge of the strokes
     crop = np.where(own, ink[blob.y0 : blob.y1, blob.x0 : blob.x1], 0.0)
     # MNIST strokes are mostly saturated and its paper is clean: ink at 60 % of the strong
     # strokes counts as full, ink below a quarter of them (tinted paper, glare) as paper.
@@ -242,6 +236,24 @@ def cut_digit(
     low, high = params.floor * level, params.saturate * level
     crop = np.clip((crop - low) / max(high - low, 1e-3), 0, 1).astype(np.float32)
     return even_strokes(crop, blob.mask, params=params)
+
+
+def grow_one(mask: np.ndarray) -> np.ndarray:
+    """The mask grown by one pixel up, down, left and right: ``scipy.ndimage.binary_dilation(mask)``.
+
+    The same pixels by four shifted ORs, about thirty times faster on a digit's mask (0.4 ms
+    of a 274 x 705 one), which :func:`cut_digit` grows for every candidate.
+
+    Example:
+        >>> grow_one(np.eye(3, dtype=bool)).astype(int).tolist()
+        [[1, 1, 0], [1, 1, 1], [0, 1, 1]]
+    """
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
 
 
 def _box(blob: Blob, scale: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -15,8 +15,10 @@ overlapping candidates is made by :mod:`detector.segment.choose`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 from scipy import ndimage
@@ -40,6 +42,8 @@ from detector.segment.lines import group_lines, line_height
 from detector.segment.marks import marks, punctuation
 from detector.segment.params import DEFAULT, SegmentParams
 from detector.segment.rules import remove_rules
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,40 @@ def propose(work: np.ndarray, *, params: SegmentParams = DEFAULT, likelier: bool
         likelier: The likelier polarity (True: dark ink) when the caller has decided it
             (:func:`detector.preprocess.dark_on_light`, ``"page"``); None decides it here.
     """
-    likelier = dark_on_light(work, "page") if likelier is None else likelier
-    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy and scipy let go of the GIL: one polarity a core
-        halves = list(pool.map(lambda dark: _polarity(work, dark, params), (likelier, not likelier)))
-    out = [c for found, _ in halves for c in found]
-    dotted = {likelier: halves[0][1], not likelier: halves[1][1]}
-    return [replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])) for c in out]
+    return [c for c, _ in propose_each(work, lambda c: None, params=params, likelier=likelier)[0]]
+
+
+def propose_each(
+    work: np.ndarray,
+    each: Callable[[Candidate], T],
+    *,
+    params: SegmentParams = DEFAULT,
+    likelier: bool | None = None,
+) -> tuple[list[tuple[Candidate, T]], bool]:
+    """:func:`propose`, with ``each`` applied to every candidate in its polarity's thread, and the likelier polarity.
+
+    Numpy and scipy let go of the GIL, so each polarity is found on a core of its own, and
+    ``each`` (making the network's inputs) runs on it as soon as that polarity is done: the
+    dark one, usually the quicker, also decides which polarity is likelier when ``likelier``
+    is None. Returns the (candidate, ``each(candidate)``) pairs, the likelier polarity first.
+    """
+
+    def side(dark: bool) -> tuple[bool | None, list[Candidate], list[tuple[int, int, int, int]], list[T]]:
+        guess = likelier if likelier is not None or not dark else dark_on_light(work, "page")
+        found, dots = _polarity(work, dark, params)
+        return guess, found, dots, [each(c) for c in found]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dark, light = pool.map(side, (True, False))
+    likely = bool(dark[0])
+    halves = (dark, light) if likely else (light, dark)
+    dotted = {True: dark[2], False: light[2]}
+    pairs = [
+        (replace(c, dotted=punctuation(c.blob, dotted[c.dark_ink], dotted[not c.dark_ink])), made)
+        for _, found, _, done in halves
+        for c, made in zip(found, done, strict=True)
+    ]
+    return pairs, likely
 
 
 def _polarity(

@@ -33,7 +33,17 @@ def max_pool(ink: np.ndarray, side: int = DEFAULT.pool_side) -> np.ndarray:
     h, w = ink.shape
     padded = np.zeros((-(-h // f) * f, -(-w // f) * f), dtype=np.float32)
     padded[:h, :w] = ink
-    return padded.reshape(padded.shape[0] // f, f, padded.shape[1] // f, f).max(axis=(1, 3))
+    # the maximum of each block's rows, then of its columns, taken slice by slice: a reduction
+    # over the two strided axes at once took 1.5 ms of a digit's 274 x 705 mask, this 0.2 ms
+    rows = padded.reshape(padded.shape[0] // f, f, padded.shape[1])
+    tall = rows[:, 0].copy()
+    for k in range(1, f):
+        np.maximum(tall, rows[:, k], out=tall)
+    cols = tall.reshape(tall.shape[0], tall.shape[1] // f, f)
+    out = cols[..., 0].copy()
+    for k in range(1, f):
+        np.maximum(out, cols[..., k], out=out)
+    return out
 
 
 def _disk(diameter: int) -> np.ndarray:
