@@ -129,7 +129,7 @@ class SegmentParams:
     lone_small: float = 0.3  # a lone digit shorter than this fraction of the picture must be lone_sure too
     # ... or this sure that it is a digit at all (its ten digits' probabilities summed), where the network doubts
     # only which: a pen's 6 alone on a turned sheet, 71 % a 6 and 0.3 % "not a digit" (turned s7 0153); at seeds
-    # 1, 5, 6 and 7 no digit-free picture gained a digit by it
+    # 1, 5, 6, 7, 31 and 37 no digit-free picture gained a digit by it
     lone_digit: float = 0.99
     # ... but a lone stroke at least lone_small of the picture tall (its subject) only this: a ruler-straight
     # 1 drawn on the pad measures 0.84, 0.78 averaged over shifts (0.7 and 0.8 read seeds 1 and 6 alike)
@@ -155,9 +155,9 @@ class SegmentParams:
     doubt_margin: float = 0.3
     tall_digit: float = 1.6  # in a line, a digit taller than this many times the line's height is something else ...
     short_digit: float = 0.5  # ... and one shorter than this fraction of it a speck or a mark
-    # ... or, read as a 1, shorter than this: a 1 is a stroke the height of the line, and the shortest read
-    # right at seeds 1, 5, 6 and 7 measured 0.64 (a sign's, beside 3s whose boxes took their shadow in),
-    # the next 0.75; the half of an 8 a cut left, read as a 1, 0.58 ("182" read 1812)
+    # ... or, read as a 1, shorter than this: a 1 is a stroke the height of the line, and the three shortest
+    # read right at seeds 1, 5, 6, 7, 31 and 37 measured 0.635-0.643 (a plate's, a sign's beside 3s whose boxes
+    # took their shadow in, an embossed card's); the top of an 8 a cut left, read as a 1, 0.58 ("182" read 1812)
     short_one: float = 0.6
     bar_aspect: float = 12.0  # a solid stroke this many times taller than wide ...
     bar_fill: float = 0.85  # ... filling this much of its box is a straight bar (a 1 only beside other digits)
