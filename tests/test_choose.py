@@ -233,6 +233,23 @@ def test_the_paper_round_a_doubted_digit_of_the_pictures_own_polarity_is_not_a_d
     assert [[s.index for s in line] for line in lines] == [[1]]  # the one digit twice, not a digit and its paper
 
 
+def test_strips_of_paper_along_sure_ones_of_the_pictures_own_polarity_are_not_ones():
+    # turned 0097 at seed 5: two dark pen 1s, and the paper along them read as three light 1s
+    ones = [box(247, 215, 61, 211), box(452, 219, 55, 217)]
+    strips = [box(229, 217, 53, 220), box(430, 221, 49, 208), box(475, 223, 49, 201)]
+
+    def reading(likely_dark, strip=0.37, sure_one=0.997):
+        probs = np.stack([sure(1, sure_one)] * 2 + [sure(1)] * 3)
+        dark = [True, True, False, False, False]
+        lines = choose(ones + strips, probs, dark, strengths=[0.81] * 2 + [strip] * 3, likely_dark=likely_dark)
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert reading(True) == "11"  # the strips beside the picture's own sure 1s are their paper
+    assert reading(None) == "111"  # polarity unknown: three strips outweigh two strokes
+    assert reading(True, strip=0.75) == "111"  # as strong as the 1s: no paper of theirs
+    assert reading(True, sure_one=0.8) == "111"  # 1s in doubt set no strip aside
+
+
 def test_shading_that_a_rim_frames_within_a_digit_of_the_other_polarity_is_not_read():
     # an embossed 1, light on a dark card: its dark rim frames the shading on its face, which
     # comes apart into two strokes read as 1s, far fainter than the 1 itself
