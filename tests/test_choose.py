@@ -286,6 +286,17 @@ def test_a_plate_side_reaching_past_the_digits_both_ways_is_no_one():
     assert read([five, eight, box(76, 22, 5, 56)], [sure(5), sure(8), sure(1)]) == "58"
 
 
+def test_a_doubted_one_reaching_a_little_past_the_digits_both_ways_is_a_plates_side():
+    # small crop "46" at seed 7: the plate's thin sides reach 3 and 7 px past 55 px digits, read as 1s at 54-57 %
+    four, six = box(49, 13, 40, 56), box(95, 14, 37, 55)
+    left, right = box(32, 8, 12, 64), box(139, 10, 14, 66)
+    probs = [sure(4), sure(6), sure(1, 0.57), sure(1, 0.54)]
+    assert read([four, six, left, right], probs) == "46"
+    assert read([four, six, left, right], [sure(4), sure(6), sure(1), sure(1)]) == "1461"  # sure 1s: 0.1 past
+    flush = box(139, 13, 14, 57)  # a doubted 1 that keeps to the line at its top stays
+    assert read([four, six, flush], [sure(4), sure(6), sure(1, 0.54)]) == "461"
+
+
 def test_a_one_that_keeps_to_the_line_stays_at_its_end():
     one, five, eight = box(0, 28, 8, 43), box(14, 30, 24, 40), box(44, 30, 24, 40)
     assert read([one, five, eight], [sure(1), sure(5), sure(8)]) == "158"

@@ -507,7 +507,9 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
 
     Such a side stands beside the number and overlaps it in height, so it joins the line.
     It either runs past the digits' tops and bottoms by ``side_reach`` of their height or
-    more, where a printed or written 1 keeps to the line at least at one end, or it is a
+    more (``doubt_reach``, a tenth of that, where the network doubts it is a 1: a plate's
+    thin side in a small crop, read as a 1 at 54-78 %), where a printed or written 1 keeps
+    to the line at least at one end, or it is a
     thin line (narrower than ``side_width`` of the digits' median width) that stands out from
     its paper by less than ``side_strength`` of the digits' median strength: the digits of one
     number share their paint or ink, and a plate's border or an edge's shadow is not of it.
@@ -520,11 +522,15 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
         if shaped and len(line) >= 2:
             top = float(np.median([s.blob.y0 for s in shaped]))
             bottom = float(np.median([s.blob.y1 for s in shaped]))
-            reach = params.side_reach * float(np.median([s.blob.height for s in shaped]))
+            height = float(np.median([s.blob.height for s in shaped]))
+            reach = {True: params.side_reach * height, False: params.doubt_reach * height}  # by sureness
             faint = params.side_strength * float(np.median([s.strength for s in shaped]))
             thin = params.side_width * float(np.median([s.blob.width for s in shaped]))
             for end in (0, -1):
-                while len(line) >= 2 and (_side(line[end], top, bottom, reach) or _faint_one(line[end], faint, thin)):
+                while len(line) >= 2 and (
+                    _side(line[end], top, bottom, reach[line[end].weight >= params.lone_sure])
+                    or _faint_one(line[end], faint, thin)
+                ):
                     line.pop(end)
         out.append(line)
     return out
