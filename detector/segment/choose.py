@@ -507,9 +507,9 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
 
     Such a side stands beside the number and overlaps it in height, so it joins the line.
     It either runs past the digits' tops and bottoms by ``side_reach`` of their height or
-    more (``doubt_reach``, a tenth of that, where the network doubts it is a 1: a plate's
-    thin side in a small crop, read as a 1 at 54-78 %), where a printed or written 1 keeps
-    to the line at least at one end, or it is a
+    more (by ``doubt_reach``, 0.03, where the network doubts it is a 1: a plate's thin side
+    in a small crop, read as a 1 at 54-78 %), where a printed or written 1 keeps to the
+    line at least at one end, or it is a
     thin line (narrower than ``side_width`` of the digits' median width) that stands out from
     its paper by less than ``side_strength`` of the digits' median strength: the digits of one
     number share their paint or ink, and a plate's border or an edge's shadow is not of it.

@@ -175,7 +175,7 @@ def propose_each(
     """
 
     def side(dark: bool) -> tuple[bool | None, list[Candidate], list[tuple[int, int, int, int]], list[T]]:
-        guess = likelier if likelier is not None or not dark else dark_on_light(work, "page")
+        guess = dark_on_light(work, "page") if dark and likelier is None else likelier
         found, dots = _polarity(work, dark, params)
         return guess, found, dots, [each(c) for c in found]
 
