@@ -103,6 +103,26 @@ def test_a_lone_digit_in_doubt_cut_from_a_blob_it_leaves_unread_is_no_reading():
     assert read([serif_w, half, other], [junk(), sure(4, 0.8), sure(7, 0.8)]) == "47"
 
 
+def test_a_sure_digit_merged_with_pieces_it_does_not_touch_is_no_piece_of_them():
+    # faces 0057 at seed 5: a plate's 1 and the bars of the frame round it, joined as stacked pieces
+    def merged(stub: bool) -> Blob:
+        mask = np.zeros((220, 165), bool)
+        mask[:10] = mask[-10:] = True  # the frame's top and bottom bars
+        mask[64:154, 62:105] = True  # the 1
+        if stub:
+            mask[10:64, 80:84] = True  # ... joined to the top bar: then cut from it
+        return Blob(150, 210, 370, 375, mask)
+
+    one = box(272, 214, 43, 90)
+
+    def reading(whole: Blob) -> str:
+        lines = choose([whole, one], np.stack([junk(), sure(1, 0.998)]), shape=(566, 554), strengths=[0.79, 0.67])
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert reading(merged(stub=False)) == "1"  # the frame's bars never touch it: a 1 of its own
+    assert reading(merged(stub=True)) == ""  # cut from a blob it leaves mostly unread: its side
+
+
 def test_a_small_unsure_mark_alone_in_a_large_picture_is_no_reading():
     def alone(blobs, probs):
         lines = choose(blobs, np.stack(probs), shape=(1000, 800))

@@ -133,6 +133,9 @@ def piece_of(s: Scored, scored: list[Scored], params: SegmentParams = DEFAULT) -
     blob, not one beside it: a digit inside a frame is not the frame's ink), or holds all of
     it and more where the larger one is a ring around a hole (:func:`is_ring`): a frame whose
     top and bottom were cut away as rules of lined paper leaves its sides as blobs of their own.
+    A digit the network is ``lone_sure`` of that no other ink of the larger candidate touches
+    was not cut from it but joined to it (:func:`touches`): stacked pieces merged into one
+    candidate, a plate's 1 with the pieces of the frame round it.
     """
     b, best = s.blob, None
     for t in scored:
@@ -142,10 +145,22 @@ def piece_of(s: Scored, scored: list[Scored], params: SegmentParams = DEFAULT) -
             continue
         if best is not None and o.height * o.width <= best.blob.height * best.blob.width:
             continue
+        if s.weight >= params.lone_sure and not touches(b, o):
+            continue
         there = o.mask[b.y0 - o.y0 : b.y1 - o.y0, b.x0 - o.x0 : b.x1 - o.x0]
         if np.array_equal(there, b.mask) or (not (b.mask & ~there).any() and is_ring(o, params)):
             best = t
     return best
+
+
+def touches(b: Blob, o: Blob) -> bool:
+    """True when ink of ``o`` outside ``b``'s mask touches it (8-connected), ``b`` lying within ``o``'s box."""
+    y0, x0, y1, x1 = max(o.y0, b.y0 - 1), max(o.x0, b.x0 - 1), min(o.y1, b.y1 + 1), min(o.x1, b.x1 + 1)
+    around = o.mask[y0 - o.y0 : y1 - o.y0, x0 - o.x0 : x1 - o.x0]
+    own = np.zeros_like(around)
+    own[b.y0 - y0 : b.y1 - y0, b.x0 - x0 : b.x1 - x0] = b.mask
+    grown = ndimage.binary_dilation(own, structure=np.ones((3, 3), bool))
+    return bool((grown & around & ~own).any())
 
 
 def is_ring(blob: Blob, params: SegmentParams = DEFAULT) -> bool:
