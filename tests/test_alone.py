@@ -168,6 +168,18 @@ def test_a_line_of_one_unsure_digit_beside_the_number_is_dropped():
     assert [[s.digit for s in line] for line in lines] == [[4, 2, 7], [5]]  # a sure second line stays
 
 
+def test_a_line_of_one_digit_the_edge_cuts_beside_a_number_clear_of_it_is_dropped():
+    # plates 0173 at seed 5: a patch of wall at the picture's right edge, below the plate, read as a sure 4
+    nine, seven = box(300, 400, 40, 60), box(345, 400, 40, 60)
+    wall = box(760, 560, 40, 70)  # touches the right edge
+    probs = np.stack([sure(9), sure(7), sure(4, 0.96)])
+    lines = choose([nine, seven, wall], probs, shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[9, 7]]
+    inside = box(700, 560, 40, 70)  # clear of the edge: a second number stays, as before
+    lines = choose([nine, seven, inside], probs, shape=(1000, 800))
+    assert [[s.digit for s in line] for line in lines] == [[9, 7], [4]]
+
+
 def test_a_lone_stroke_that_barely_stands_out_from_its_paper_is_no_one():
     # a strip of shaded wall between two edges is a tall bar to the network, but hardly ink
     strip = box(140, 40, 20, 120)

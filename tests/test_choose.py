@@ -41,6 +41,14 @@ def test_a_bold_one_no_taller_than_the_tallest_digit_beside_it_is_read():
     assert read([five, two, side, five2], [sure(5), sure(2), sure(1), sure(5)]) == "525"
 
 
+def test_pieces_of_a_pole_too_tall_for_the_line_do_not_make_its_digit_a_speck():
+    # plates 0085 at seed 7: a plate's italic 1 beside a dark pole, the pole read as 1s whole and in pieces
+    one, pole, piece = box(310, 257, 46, 85), box(408, 4, 174, 601), box(458, 4, 50, 430)
+    probs = [sure(1, 0.996), sure(1, 0.786), sure(1, 0.945)]
+    assert read([one, pole, piece], probs) == "1"
+    assert read([one, piece], [sure(1, 0.996), sure(1, 0.945)]) == "1"  # the piece alone: too tall, the 1 stays
+
+
 def test_a_speck_beside_the_digits_is_dropped_however_sure():
     speck, seven, three = box(80, 60, 6, 6), box(0, 30, 24, 40), box(30, 30, 24, 40)
     assert read([speck, seven, three], [sure(9, 0.97), sure(7), sure(3)]) == "73"

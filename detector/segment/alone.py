@@ -98,7 +98,9 @@ def small_and_alone(
     A number someone photographs or draws fills a good part of the picture, or stands in a
     line of digits that shows it is writing. A lone digit shorter than ``lone_small`` of the
     picture, or a line of one digit beside the number's line, that the network doubts is far
-    likelier a blotch of grain or wall, a letter or a speck; a lone digit the network is
+    likelier a blotch of grain or wall, a letter or a speck (and, beside a line clear of the
+    picture's edge, a line of one digit that the edge cuts, however sure: the wall or table
+    the photo cut there, "97" read "97 4"); a lone digit the network is
     ``lone_digit`` sure is a digit at all, and doubts only which (a 6 or a 0?), is read,
     flagged unsure. A lone digit the picture's edge cuts that stands out from its paper by
     less than ``edge_strength`` is dropped too: the mottling of paper or wall along the edge,
@@ -113,6 +115,8 @@ def small_and_alone(
         doubted &= s.blob.height < params.lone_small * shape[0]
         faint_at_edge = at_edge(s.blob, shape, params.edge_margin) and s.strength < params.edge_strength
         return [] if doubted or faint_at_edge else lines
+    if any(not any(at_edge(t.blob, shape, params.edge_margin) for t in line) for line in lines):
+        lines = [line for line in lines if len(line) > 1 or not at_edge(line[0].blob, shape, params.edge_margin)]
     return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
 
 

@@ -41,7 +41,8 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    leaves unread, or with more ink in its very columns above or below it, a line cut by
    crossing lines, is dropped), ``lone_piece`` (so is a lone digit of any kind in doubt cut
    from a blob it leaves unread), ``small_and_alone`` (a small doubted digit alone, or a
-   line of one beside the number, is dropped; a lone one the network is sure is a digit,
+   line of one beside the number, doubted or cut by the picture's edge, is dropped; a lone
+   one the network is sure is a digit,
    and doubts only which, is read) and ``not_only_bars`` (a reading of nothing but
    straight solid bars is none).
    Where that leaves the polarity no digits and ``lone_strokes`` dropped strokes as edges, it
@@ -380,13 +381,18 @@ def consistent_lines(
     """Group the chosen digits into lines and drop what does not fit its line or the main line.
 
     ``shape``: the working picture's, so that digits cut by its edge do not set a line's height.
+    The digits too tall for their line go first, and the line's height is measured again
+    without them: a pole beside a plate's 1, read as 1s in two pieces, made the 1 a speck.
     """
     by_blob = {id(s.blob): s for s in chosen}
     lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen], params=params)]
     tall, short = params.tall_digit, params.short_digit
     kept = []
     for line in lines:
+        # the too tall first: pieces of a pole read with a digit set a height it would be short against
         height = line_height(line, shape, params.edge_margin)
+        line = [s for s in line if s.blob.height <= tall * max(height, tallest(line, s, shape, params.edge_margin))]
+        height = line_height(line, shape, params.edge_margin) if line else height
         line = [
             s
             for s in line
