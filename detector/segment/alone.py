@@ -115,8 +115,9 @@ def small_and_alone(
         doubted &= s.blob.height < params.lone_small * shape[0]
         faint_at_edge = at_edge(s.blob, shape, params.edge_margin) and s.strength < params.edge_strength
         return [] if doubted or faint_at_edge else lines
-    if any(not any(at_edge(t.blob, shape, params.edge_margin) for t in line) for line in lines):
-        lines = [line for line in lines if len(line) > 1 or not at_edge(line[0].blob, shape, params.edge_margin)]
+    cut = [any(at_edge(t.blob, shape, params.edge_margin) for t in line) for line in lines]
+    if not all(cut):  # beside a line clear of the edge, a line of one digit the edge cuts is what the photo cut
+        lines = [line for line, edge in zip(lines, cut, strict=True) if len(line) > 1 or not edge]
     return [line for line in lines if len(line) > 1 or line[0].weight >= params.lone_sure]
 
 

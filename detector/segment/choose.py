@@ -42,9 +42,8 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    crossing lines, is dropped), ``lone_piece`` (so is a lone digit of any kind in doubt cut
    from a blob it leaves unread), ``small_and_alone`` (a small doubted digit alone, or a
    line of one beside the number, doubted or cut by the picture's edge, is dropped; a lone
-   one the network is sure is a digit,
-   and doubts only which, is read) and ``not_only_bars`` (a reading of nothing but
-   straight solid bars is none).
+   one the network is sure is a digit, and doubts only which, is read) and
+   ``not_only_bars`` (a reading of nothing but straight solid bars is none).
    Where that leaves the polarity no digits and ``lone_strokes`` dropped strokes as edges, it
    is read again without them, the candidates they overlap (their pieces) and those the
    picture's edge cuts (more of the background they belong to): as tall as a pole or a door's
@@ -392,7 +391,9 @@ def consistent_lines(
         # the too tall first: pieces of a pole read with a digit set a height it would be short against
         height = line_height(line, shape, params.edge_margin)
         line = [s for s in line if s.blob.height <= tall * max(height, tallest(line, s, shape, params.edge_margin))]
-        height = line_height(line, shape, params.edge_margin) if line else height
+        if not line:
+            continue
+        height = line_height(line, shape, params.edge_margin)
         line = [
             s
             for s in line
