@@ -408,3 +408,17 @@ def test_a_one_the_picture_cuts_at_a_corner_is_not_read():
     assert digits(corner, sure(1)) == "37"
     assert digits(corner, sure(4)) == "374"  # a digit of another shape keeps its evidence
     assert digits(box(150, 30, 14, 70), sure(1)) == "371"  # cut by the bottom only: a 1 running off the picture
+
+
+def test_a_thin_strip_flush_against_a_bolder_digit_is_a_sliver_of_it():
+    # scenes 0189 at seed 5: a bold pen's 2 left a strip of its edge apart, read as a 1 ("8289" read 82189)
+    def number(strip=box(124, 63, 6, 37), strip_strength=0.51) -> str:
+        blobs = [box(56, 51, 32, 47), box(97, 55, 27, 47), strip, box(152, 50, 25, 46), box(191, 55, 31, 46)]
+        probs = np.stack([sure(8), sure(2), sure(1), sure(8), sure(9)])
+        lines = choose(blobs, probs, strengths=[0.8, 0.9, strip_strength, 0.86, 0.72])
+        return "".join(str(s.digit) for line in lines for s in line)
+
+    assert number() == "8289"
+    assert number(strip_strength=0.85) == "82189"  # as strong as its neighbours: a 1 written with the same pen
+    assert number(strip=box(131, 63, 6, 37)) == "82189"  # apart from the 2
+    assert number(strip=box(124, 63, 14, 37)) == "82189"  # as wide as a handwritten 1
