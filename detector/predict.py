@@ -137,6 +137,7 @@ class Predictor:
             cores=[source == "core" for source in p.sources],
             framed=[source == "framed" for source in p.sources],
             likely_dark=p.likely_dark,
+            faint=[source == "faint" for source in p.sources],
         )
         return tuple(
             digit_result(s.probs, _scale_box(p.boxes[s.index], scale), k) for k, line in enumerate(lines) for s in line

@@ -423,3 +423,23 @@ def test_a_thin_strip_flush_against_a_bolder_digit_is_a_sliver_of_it():
     assert number(strip_strength=0.85) == "82189"  # as strong as its neighbours: a 1 written with the same pen
     assert number(x=131) == "82189"  # apart from the 2
     assert number(width=14) == "82189"  # as wide as a handwritten 1
+
+
+def test_a_faint_digit_is_read_only_beside_a_line_of_digits():
+    # turned 0120 at seed 7: "30", the 0 found only below the picture's ink level
+    three = box(383, 506, 96, 134)
+
+    def number(x=533, y=549, height=121, digit=0, with_three=True) -> str:
+        blobs, probs = [three, box(x, y, 137, height)], [sure(3, 0.996), sure(digit, 0.97)]
+        faint, strengths = [False, True], [0.34, 0.33]
+        if not with_three:
+            blobs, probs, faint, strengths = blobs[1:], probs[1:], faint[1:], strengths[1:]
+        lines = choose(blobs, np.stack(probs), strengths=strengths, faint=faint)
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    assert number() == "30"
+    assert number(digit=1) == "3"  # a faint stroke is as often the edge of a shadow
+    assert number(with_three=False) == ""  # alone: the grain of a wall comes up at that level too
+    assert number(x=800) == "3"  # more than a digit's height from the line
+    assert number(y=660) == "3"  # below the line's rows
+    assert number(height=60) == "3"  # half as tall as the line's digits

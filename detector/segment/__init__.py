@@ -125,8 +125,9 @@ class Proposals:
         boxes: (x, y, w, h) of each candidate in the pixels of the given array.
         shape: (height, width) of the working copy the blobs are in.
         sources: How each was made: "blob", "merged", "split" (cut from a larger blob), "core"
-            (the strong ink of a blob the picture's edge touches: read only where it fits a line)
-            or "framed" (held by a frame it touched, :mod:`detector.segment.frames`).
+            (the strong ink of a blob the picture's edge touches: read only where it fits a line),
+            "framed" (held by a frame it touched, :mod:`detector.segment.frames`) or "faint"
+            (found only below the ink level: read only beside a line's digits).
         strengths: How far each one's ink stands out from its paper, 0..1 (:func:`~detector.segment.blobs.strength`).
         dotted: Whether each is punctuation ("?", "!", "%") or the paper round it (:mod:`detector.segment.marks`).
         likely_dark: The picture's likelier polarity, True for dark ink on light paper

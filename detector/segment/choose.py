@@ -27,6 +27,9 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    the digit higher or lower, and the sure ones of the strong ink of
    blobs the picture's edge touches (``cores``: a digit joined to the table by shade; a 1
    only as wide as a printed one with a foot), which nothing else may choose.
+   ``faint_digits`` (once a polarity's reading is made): a digit written fainter than the
+   rest, found only below the picture's ink level, joins a line in its rows and as tall
+   as its digits, beside them; never a 1, never alone.
 4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
    and below, or that stands out from its paper much less than they do, is the side of the
    plate or frame around them. ``slivers``: a thin 1 flush against a wider digit that stands
@@ -83,6 +86,7 @@ class Scored:
     index: int  # position among the candidates given to :func:`choose`
     strength: float = 1.0  # how far its ink stands out from its paper, 0..1 (:func:`detector.segment.blobs.strength`)
     core: bool = False  # the strong ink of a blob the picture's edge touches: read only where it fits a line
+    faint: bool = False  # found only below the picture's ink level: read only beside a line's digits (faint_digits)
 
     @property
     def digit(self) -> int:
@@ -109,6 +113,7 @@ def choose(
     cores: list[bool] | None = None,
     framed: list[bool] | None = None,
     likely_dark: bool | None = None,
+    faint: list[bool] | None = None,
     params: SegmentParams = DEFAULT,
 ) -> list[list[Scored]]:
     """Return the reading: lines top to bottom, each a list of digits left to right.
@@ -125,6 +130,8 @@ def choose(
         framed: Which were taken from a frame they touched (:mod:`detector.segment.frames`; None: none).
         likely_dark: The picture's likelier polarity (:func:`detector.preprocess.dark_on_light`; None:
             unknown), for ``halos``.
+        faint: Which were found only below the picture's ink level
+            (:func:`detector.segment.propose.faint_ink`), read only beside a line's digits (None: none).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
@@ -132,13 +139,15 @@ def choose(
     cores = [False] * len(blobs) if cores is None else cores
     paper = halos(blobs, probs, dark_ink, strengths, params, cores, framed, likely_dark)
     paper |= {i for i, d in enumerate(dotted or ()) if d}
+    faint = [False] * len(blobs) if faint is None else faint
     readings = []
     for polarity in (True, False):
-        every = [
-            Scored(b, p, i, st, c)
-            for i, (b, p, d, st, c) in enumerate(zip(blobs, probs, dark_ink, strengths, cores, strict=True))
+        found = [
+            Scored(b, p, i, st, c, f)
+            for i, (b, p, d, st, c, f) in enumerate(zip(blobs, probs, dark_ink, strengths, cores, faint, strict=True))
             if d == polarity and i not in paper
         ]
+        every = [s for s in found if not s.faint]  # faint ink is no context for the steps: the grain of a wall
         scored = [s for s in every if not s.core]
         lines, edges = _reading(scored, every, shape, params)
         if not lines and edges:  # strokes read as edges set the line's height that the digits beside them missed
@@ -149,7 +158,7 @@ def choose(
                 and (shape is None or not at_edge(s.blob, shape, params.edge_margin))
             ]
             lines, _ = _reading([s for s in clear if not s.core], clear, shape, params, scored)
-        readings.append(lines)
+        readings.append(faint_digits(lines, [s for s in found if s.faint], params))
     # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
     return narrow_ones(max(readings, key=lambda lines: evidence(lines, probs)), params)
 
@@ -542,6 +551,41 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
                 ):
                     line.pop(end)
         out.append(line)
+    return out
+
+
+def faint_digits(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
+    """Add to a line the faint digits written beside its digits, in their rows and as tall.
+
+    A digit written with a fainter pen than the rest ("30" on a turned sheet: the 0 peaks at
+    0.36 of the ink, the level was 0.37) is never part of the ink mask, and is proposed from a
+    mask at a lower level (:func:`detector.segment.propose.faint_ink`). The grain of a wall or
+    paper comes up there too, so a faint candidate is read only into a line of other digits:
+    at least ``keep`` sure of a digit other than 1 (a faint 1 is as often a shadow's edge),
+    its middle within the line's rows, as tall as its digits within ``core_fit`` of their
+    height, less than a digit's height from the line's digits, and overlapping none of them.
+    """
+    out = []
+    chosen = [s for line in lines for s in line]
+    for line in lines:
+        line = list(line)
+        height = float(np.median([t.blob.height for t in line]))
+        top, bottom = float(np.median([t.blob.y0 for t in line])), float(np.median([t.blob.y1 for t in line]))
+        left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
+        for s in sorted(pool, key=lambda s: -s.weight):
+            b = s.blob
+            if (
+                s.weight >= params.keep
+                and s.digit != 1
+                and top <= (b.y0 + b.y1) / 2 <= bottom
+                and abs(b.height - height) <= params.core_fit * height
+                and left <= b.x1
+                and b.x0 <= right
+                and not any(overlaps(b, t.blob, params.overlap) for t in chosen)
+            ):
+                line.append(s)
+                chosen.append(s)
+        out.append(sorted(line, key=lambda s: s.blob.x0))
     return out
 
 

@@ -24,6 +24,7 @@ class SegmentParams:
     background_side: int = 128  # the background is estimated on a copy this large
     min_page_contrast: float = 0.12  # ink must be at least this much darker (or lighter) than the paper
     dark_paper: float = 0.3  # paper darker than this is not brightened further
+    faint_level: float = 0.7  # a second mask at this fraction of the level finds digits written fainter
     low_fraction: float = 0.5  # hysteresis: weak ink counts when it touches ink above the Otsu level
 
     # rules: long thin horizontal lines

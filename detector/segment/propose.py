@@ -6,7 +6,9 @@ the frame's ink or its strong ink, :mod:`detector.segment.frames`; its level mea
 page alone where wedges of background lie along the picture's sides, :func:`page_mask`),
 and each blob comes as it is, merged with the pieces stacked above or below it, and split at
 the valleys of its column profile. A blob the picture's edge touches also gives the strong ink inside it, apart
-from the weak shade that joined a digit to a table (:func:`edge_cores`). Only what cannot be
+from the weak shade that joined a digit to a table (:func:`edge_cores`), and a mask at a lower
+level gives the blobs apart from all that ink (:func:`faint_blobs`: a digit written fainter
+than the rest). Only what cannot be
 a digit at any size is dropped here: specks of a few pixels, and the ink of the picture's own
 edge (:func:`is_border`). The choice among
 overlapping candidates is made by :mod:`detector.segment.choose`.
@@ -55,8 +57,9 @@ class Candidate:
         dark_ink: The polarity it was read in.
         ink: The polarity's ink map (shared by all candidates of that polarity).
         source: How it was made: "blob", "merged", "split", "core" (the strong ink of a blob
-            the picture's edge touches, :func:`edge_cores`) or "framed" (held by a frame it
-            touched, :mod:`detector.segment.frames`).
+            the picture's edge touches, :func:`edge_cores`), "framed" (held by a frame it
+            touched, :mod:`detector.segment.frames`) or "faint" (found only below the ink
+            level, :func:`faint_blobs`).
         dotted: It is punctuation, or its paper (:func:`detector.segment.marks.punctuation`).
         strength: How far its ink stands out from its paper (:func:`detector.segment.blobs.strength`).
     """
@@ -209,6 +212,7 @@ def _polarity(
         for blob, source, power in _hypotheses(variant, ink, params, labelled if variant is mask else None)
     ]
     found += [(blob, "core", power) for blob, power in edge_cores(mask, ink, labelled, strong, params=params)]
+    found += [(blob, "faint", power) for blob, power in faint_blobs(ink, mask, strong, params=params)]
     out = []
     for blob, source, power in found:
         key = (blob.y0, blob.x0, blob.y1, blob.x1)
@@ -217,6 +221,34 @@ def _polarity(
             power = strength(blob, ink) if power is None else power
             out.append(Candidate(blob, dark, ink, source, strength=power))
     return out, dotted
+
+
+def faint_blobs(
+    ink: np.ndarray, mask: np.ndarray, strong: float | None, *, params: SegmentParams = DEFAULT
+) -> list[tuple[Blob, float]]:
+    """The blobs that a lower level finds apart from the mask's: digits written fainter than the rest.
+
+    A pen pressed lightly for one digit, or a pencil beside a pen ("30" on a turned sheet: the
+    0 peaks at 0.36 of the ink, the level was 0.37), leaves the digit wholly below the mask's
+    level, so the hysteresis never takes it in. A second mask at ``faint_level`` of the level
+    (``strong``, :func:`page_mask`) finds it; its components that touch none of the mask's
+    ink, not the picture's edge (:func:`is_border`), and standing out from the paper by
+    ``min_strength`` are proposed, with their :func:`strength`, as :func:`_hypotheses`
+    proposes blobs (the faint among them dropped, the largest ``max_per_mask`` kept). The
+    grain of a wall comes up at that level too: the reading takes such a blob only beside the
+    digits of a line (:func:`detector.segment.choose.faint_digits`).
+    """
+    if strong is None or params.faint_level >= 1:
+        return []
+    _, labelled = ink_components(ink, params=params, level=strong * params.faint_level)
+    touched = np.unique(labelled.labels[mask])
+    labelled.labels[np.isin(labelled.labels, touched[touched > 0])] = 0
+    blobs = [b for b in components(labelled.labels > 0, params=params) if not is_border(b, mask.shape, params=params)]
+    power = [strength(b, ink) for b in blobs]
+    bright = {id(b) for b in drop_faint(blobs, ink, params=params, strengths=power)}
+    kept = [(b, s) for b, s in zip(blobs, power, strict=True) if id(b) in bright and s >= params.piece_strength]
+    kept = sorted(kept, key=lambda found: -found[0].height * found[0].width)[: params.max_per_mask]
+    return [(b, s) for b, s in kept if s >= params.min_strength]
 
 
 def edge_cores(
