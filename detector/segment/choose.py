@@ -131,7 +131,7 @@ def choose(
         likely_dark: The picture's likelier polarity (:func:`detector.preprocess.dark_on_light`; None:
             unknown), for ``halos``.
         faint: Which were found only below the picture's ink level
-            (:func:`detector.segment.propose.faint_ink`), read only beside a line's digits (None: none).
+            (:func:`detector.segment.propose.faint_blobs`), read only beside a line's digits (None: none).
         params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
@@ -559,7 +559,7 @@ def faint_digits(lines: list[list[Scored]], pool: list[Scored], params: SegmentP
 
     A digit written with a fainter pen than the rest ("30" on a turned sheet: the 0 peaks at
     0.36 of the ink, the level was 0.37) is never part of the ink mask, and is proposed from a
-    mask at a lower level (:func:`detector.segment.propose.faint_ink`). The grain of a wall or
+    mask at a lower level (:func:`detector.segment.propose.faint_blobs`). The grain of a wall or
     paper comes up there too, so a faint candidate is read only into a line of other digits:
     at least ``keep`` sure of a digit other than 1 (a faint 1 is as often a shadow's edge),
     its middle within the line's rows, as tall as its digits within ``core_fit`` of their
