@@ -240,15 +240,21 @@ def faint_blobs(
     """
     if strong is None or params.faint_level >= 1:
         return []
-    _, labelled = ink_components(ink, params=params, level=strong * params.faint_level)
-    touched = np.unique(labelled.labels[mask])
-    labelled.labels[np.isin(labelled.labels, touched[touched > 0])] = 0
-    blobs = [b for b in components(labelled.labels > 0, params=params) if not is_border(b, mask.shape, params=params)]
+    _, found = ink_components(ink, params=params, level=strong * params.faint_level)
+    apart = np.ones(len(found.objects) + 1, dtype=bool)  # by label: touches none of the mask's ink
+    apart[found.labels[mask]] = False
+    apart[0] = False
+    kept = np.flatnonzero(apart)
+    renumber = np.zeros(len(apart), dtype=found.labels.dtype)  # kept in order: as labelling them anew numbers them
+    renumber[kept] = np.arange(1, len(kept) + 1)
+    labelled = Labelled(renumber[found.labels], [found.objects[k - 1] for k in kept])
+    blobs = [b for b in components(labelled.labels > 0, params=params, labelled=labelled)]
+    blobs = [b for b in blobs if not is_border(b, mask.shape, params=params)]
     power = [strength(b, ink) for b in blobs]
     bright = {id(b) for b in drop_faint(blobs, ink, params=params, strengths=power)}
-    kept = [(b, s) for b, s in zip(blobs, power, strict=True) if id(b) in bright and s >= params.piece_strength]
-    kept = sorted(kept, key=lambda found: -found[0].height * found[0].width)[: params.max_per_mask]
-    return [(b, s) for b, s in kept if s >= params.min_strength]
+    pairs = [(b, s) for b, s in zip(blobs, power, strict=True) if id(b) in bright and s >= params.piece_strength]
+    pairs = sorted(pairs, key=lambda pair: -pair[0].height * pair[0].width)[: params.max_per_mask]
+    return [(b, s) for b, s in pairs if s >= params.min_strength]
 
 
 def edge_cores(
