@@ -240,7 +240,10 @@ def faint_blobs(
     """
     if strong is None or params.faint_level >= 1:
         return []
-    _, found = ink_components(ink, params=params, level=strong * params.faint_level)
+    level = strong * params.faint_level
+    if not (ink[~mask] > level).any():
+        return []  # each of the lower mask's components holds ink above its level: all of it the mask's
+    _, found = ink_components(ink, params=params, level=level)
     apart = np.ones(len(found.objects) + 1, dtype=bool)  # by label: touches none of the mask's ink
     apart[found.labels[mask]] = False
     apart[0] = False
