@@ -243,7 +243,7 @@ def faint_blobs(
     level = strong * params.faint_level
     if not (ink[~mask] > level).any():
         return []  # each of the lower mask's components holds ink above its level: all of it the mask's
-    _, found = ink_components(ink, params=params, level=level)
+    low, found = ink_components(ink, params=params, level=level)
     apart = np.ones(len(found.objects) + 1, dtype=bool)  # by label: touches none of the mask's ink
     apart[found.labels[mask]] = False
     apart[0] = False
@@ -251,7 +251,7 @@ def faint_blobs(
     renumber = np.zeros(len(apart), dtype=found.labels.dtype)  # kept in order: as labelling them anew numbers them
     renumber[kept] = np.arange(1, len(kept) + 1)
     labelled = Labelled(renumber[found.labels], [found.objects[k - 1] for k in kept])
-    blobs = [b for b in components(labelled.labels > 0, params=params, labelled=labelled)]
+    blobs = components(low, params=params, labelled=labelled)
     blobs = [b for b in blobs if not is_border(b, mask.shape, params=params)]
     power = [strength(b, ink) for b in blobs]
     bright = {id(b) for b in drop_faint(blobs, ink, params=params, strengths=power)}
