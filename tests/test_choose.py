@@ -443,3 +443,17 @@ def test_a_faint_digit_is_read_only_beside_a_line_of_digits():
     assert number(x=800) == "3"  # more than a digit's height from the line
     assert number(y=660) == "3"  # below the line's rows
     assert number(height=60) == "3"  # half as tall as the line's digits
+
+
+def test_a_digit_of_the_other_ink_beside_a_line_joins_it_when_it_stands_out_as_much():
+    # embossed 0089 at seed 5: "945" raised on a card, its 9 read only in the other polarity
+    def number(x=15, digit=9, strength=0.84) -> str:
+        blobs = [box(70, 15, 54, 78), box(129, 16, 55, 75), box(x, 19, 46, 66)]
+        probs = np.stack([sure(4, 0.996), sure(5, 0.997), sure(digit, 0.977)])
+        lines = choose(blobs, probs, [True, True, False], strengths=[0.43, 0.43, strength])
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    assert number() == "945"
+    assert number(strength=0.2) == "45"  # the paper round a digit stands out far less than its ink
+    assert number(digit=1) == "45"  # a lone stroke is as often a rim or a frame's side
+    assert number(x=300) == "45"  # more than a digit's height from the line
