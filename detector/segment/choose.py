@@ -164,7 +164,8 @@ def choose(
         readings.append(faint_digits(lines, [s for s in found if s.faint], params))
     # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
     won = max(range(len(readings)), key=lambda k: evidence(readings[k], probs))
-    return narrow_ones(other_ink(readings[won], readings[1 - won], params), params)
+    marks = [b for b, d in zip(blobs, dotted or [False] * len(blobs), strict=True) if d]
+    return narrow_ones(other_ink(readings[won], readings[1 - won], params, marks), params)
 
 
 def _reading(
@@ -571,7 +572,10 @@ def faint_digits(lines: list[list[Scored]], pool: list[Scored], params: SegmentP
 
 
 def other_ink(
-    lines: list[list[Scored]], other: list[list[Scored]], params: SegmentParams = DEFAULT
+    lines: list[list[Scored]],
+    other: list[list[Scored]],
+    params: SegmentParams = DEFAULT,
+    marks: list[Blob] | None = None,
 ) -> list[list[Scored]]:
     """Add to a line the digits that the other polarity read beside its digits, standing out as much.
 
@@ -581,9 +585,11 @@ def other_ink(
     as a faint digit does (:func:`_beside`), and only when it stands out from its paper no
     more than ``halo_margin`` less than the line's digits (their median): the paper round a
     digit, read in the other polarity, stands out 0.18-0.54 less (``halo_margin``), and so did
-    every digit this added at seeds 1 and 6 that was not one.
+    every digit this added at seeds 1 and 6 that was not one. Nor does one that overlaps
+    punctuation (``marks``, :mod:`detector.segment.marks`) join: the paper round a "%" sign,
+    read as an 8 in the other polarity.
     """
-    pool = [s for line in other for s in line]
+    pool = [s for line in other for s in line if not any(overlaps(s.blob, m, params.overlap) for m in marks or ())]
     return _beside(lines, pool, params, margin=params.halo_margin) if pool else lines
 
 
