@@ -396,6 +396,20 @@ def test_a_number_smaller_than_the_edges_beside_it_is_read_once_they_are_set_asi
     assert choose([*edges, nine], np.stack([*probs, unsure]), shape=(466, 747)) == []
 
 
+def test_a_number_beside_a_wall_line_cut_by_the_edge_is_read_once_the_edge_is_set_aside():
+    # plates 0149 at seed 7: a plate's 3 beside two stretches of a wall's light lines, twice its height;
+    # one runs off the picture's bottom and is dropped as an edge, but the pair had made the 3 fine print
+    cut, clear, three = box(464, 362, 20, 152), box(652, 346, 23, 155), box(541, 190, 44, 72)
+    probs = np.stack([sure(1, 0.94), sure(1, 0.95), sure(3, 0.993)])
+
+    def number(blobs, p) -> str:
+        lines = choose(blobs, p, strengths=[0.62, 0.59, 0.99][: len(blobs)], shape=(514, 1003))
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    assert number([cut, clear, three], probs) == "3"
+    assert number([cut, clear], probs[:2]) == "1"  # without a number, the stroke clear of the edge is read as before
+
+
 def test_a_one_the_picture_cuts_at_a_corner_is_not_read():
     # "37" embossed on a card, the crop's corner showing the table beyond the card's rim: read as a 1
     three, seven = box(40, 20, 30, 50), box(80, 20, 30, 50)

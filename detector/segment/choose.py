@@ -49,10 +49,12 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    line of one beside the number, doubted or cut by the picture's edge, is dropped; a lone
    one the network is sure is a digit, and doubts only which, is read) and
    ``not_only_bars`` (a reading of nothing but straight solid bars is none).
-   Where that leaves the polarity no digits and ``lone_strokes`` dropped strokes as edges, it
-   is read again without them, the candidates they overlap (their pieces) and those the
-   picture's edge cuts (more of the background they belong to): as tall as a pole or a door's
-   edges, they made the number between them look like fine print (step 3).
+   Where that leaves the polarity no digits, or nothing but 1s, and ``lone_strokes`` dropped
+   strokes as edges, it is read again without them, the candidates they overlap (their
+   pieces) and those the picture's edge cuts (more of the background they belong to): as tall
+   as a pole or a door's edges, they made the number between them look like fine print (step
+   3). Of a reading of 1s and the reading again, the one holding more evidence stands: a
+   plate's 3 beside two stretches of a wall's line, one of them cut by the picture's edge.
 7. ``other_ink`` (once the polarities are judged): a digit the other polarity read beside a
    line of the reading chosen joins it as a faint digit would, when it stands out from its
    paper as much as the line's digits (a number raised on a card of two tones).
@@ -153,14 +155,17 @@ def choose(
         every = [s for s in found if not s.faint]  # faint ink is no context for the steps: the grain of a wall
         scored = [s for s in every if not s.core]
         lines, edges = _reading(scored, every, shape, params)
-        if not lines and edges:  # strokes read as edges set the line's height that the digits beside them missed
+        # strokes read as edges set the line's height that the digits beside them missed
+        if edges and all(s.digit == 1 for line in lines for s in line):
             clear = [
                 s
                 for s in every
                 if not any(overlaps(s.blob, e.blob, params.overlap) for e in edges)
                 and (shape is None or not at_edge(s.blob, shape, params.edge_margin))
             ]
-            lines, _ = _reading([s for s in clear if not s.core], clear, shape, params, scored)
+            again, _ = _reading([s for s in clear if not s.core], clear, shape, params, scored)
+            if not lines or evidence(again) > evidence(lines):
+                lines = again
         readings.append(faint_digits(lines, [s for s in found if s.faint], params))
     # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
     won = max(range(len(readings)), key=lambda k: evidence(readings[k], probs))
