@@ -471,3 +471,17 @@ def test_a_digit_of_the_other_ink_beside_a_line_joins_it_when_it_stands_out_as_m
     assert number(strength=0.2) == "45"  # the paper round a digit stands out far less than its ink
     assert number(digit=1) == "45"  # a lone stroke is as often a rim or a frame's side
     assert number(x=300) == "45"  # more than a digit's height from the line
+
+
+def test_a_narrow_strip_the_picture_cuts_at_a_line_end_is_what_the_crop_cut_off():
+    # small 0132 at seed 7: a crop cut close round "95" holds a dark strip of what lay beside it, read 4
+    nine, five = box(39, 20, 36, 54), box(78, 18, 36, 53)
+
+    def number(strip, p) -> str:
+        lines = choose([strip, nine, five], np.stack([p, sure(9), sure(5)]), shape=(96, 152))
+        return " ".join("".join(str(s.digit) for s in line) for line in lines)
+
+    assert number(box(0, 48, 21, 44), sure(4, 0.955)) == "95"
+    assert number(box(12, 48, 21, 44), sure(4, 0.955)) == "495"  # clear of the picture's side
+    assert number(box(0, 20, 30, 54), sure(4, 0.955)) == "495"  # nearly as wide as the digits: a digit the crop cut
+    assert number(box(0, 20, 14, 54), sure(1, 0.99)) == "195"  # a sure 1 may be the number's own

@@ -35,7 +35,9 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    plate or frame around them. ``slivers``: a thin 1 flush against a wider digit that stands
    out from its paper much more is a strip of that digit's stroke. ``cornered_ones``: a 1
    that reaches two sides of the picture that meet is the edge of what its corner cut (a
-   card's rim, the table beyond it).
+   card's rim, the table beyond it). ``cut_ends``: a digit ending a line of three or more
+   that the picture's side cuts there, much narrower than the line's digits, is a strip of
+   what the crop cut off beside the number.
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
 6. The steps for digits that stand alone: ``slender_alone`` (:mod:`detector.segment.ones`: a
@@ -188,6 +190,7 @@ def _reading(
     """
     best = _consistent_best(plausible(scored, params), params, shape)
     lines = cornered_ones(slivers(framed_ends(fill_gaps(best, every, params), params), params), shape, params)
+    lines = cut_ends(lines, shape, params)
     lines = slender_alone(shown_lines(lines), params)
     kept = lone_strokes(lines, shape, params, scored if seen is None else seen)
     left = {s.index for line in kept for s in line}
@@ -683,6 +686,37 @@ def cornered_ones(
         for line in lines
         if (kept := [s for s in line if not (s.digit == 1 and in_corner(s.blob, shape, params.edge_margin))])
     ]
+
+
+def cut_ends(
+    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
+) -> list[list[Scored]]:
+    """Drop the digit ending a line that the picture's side cuts there, much narrower than the line's digits.
+
+    A crop cut close round a number often holds a strip of what lay beside it: the edge of a
+    neighbouring plate, a shadow, part of another number. Cut by the picture's side, it is
+    narrower than a digit, and the network reads it as a 1 or, a dark strip with a notch, as
+    a 4 at 95 % ("95" read 495). At either end of a line of three digits or more, a digit that
+    the picture's side cuts at that end (within ``edge_margin``) and is narrower than
+    ``cut_width`` of the line's other digits (their median width) is such a strip. A 1 the
+    network is ``lone_sure`` of stays: the number's own 1 may touch the crop's side.
+    """
+    if shape is None:
+        return lines
+    width, margin = shape[1], params.edge_margin
+    out = []
+    for line in lines:
+        line = list(line)
+        for end in (0, -1):
+            if len(line) < 3:
+                break
+            s = line[end]
+            cut = s.blob.x0 <= margin if end == 0 else s.blob.x1 >= width - margin
+            narrow = s.blob.width < params.cut_width * float(np.median([t.blob.width for t in line if t is not s]))
+            if cut and narrow and not (s.digit == 1 and s.weight >= params.lone_sure):
+                line.pop(end)
+        out.append(line)
+    return out
 
 
 def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:

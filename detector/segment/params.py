@@ -151,6 +151,11 @@ class SegmentParams:
     # crops measured 0.47-0.68 at 0.16-0.35 of the digits' width; a handwritten 1 in a scene measured 0.79
     side_strength: float = 0.7
     side_width: float = 0.4
+    # a digit ending a line of three or more that the picture's side cuts there, narrower than this share of
+    # the line's other digits (their median width), is what the crop cut off (choose.cut_ends): at seeds 1, 5,
+    # 6, 7, 31 and 37, 0.6 and 0.7 read a small crop's "495" and "68561" right (seed 7) and lost nothing; the
+    # first 3 of a face's "31379", a third of it in the picture, went too (read wrong before and after)
+    cut_width: float = 0.6
     overlap: float = 0.3  # two boxes sharing this fraction of the smaller one cannot both be digits
     # a candidate around a sure one of the other polarity this much stronger is its paper: the four such
     # halos at seeds 1 and 6 measured 0.18-0.54 weaker, the paper in a plate's 0 (its hole) 0.11 stronger
