@@ -266,8 +266,12 @@ def junk_probs(p: float = 0.95) -> np.ndarray:
     return sure_of(10, p)
 
 
-def chosen_number(blobs: list, probs: list[np.ndarray]) -> str:
-    """The reading :func:`detector.segment.choose.choose` makes of the candidates, lines apart by spaces."""
+def chosen_number(blobs: list, probs: list[np.ndarray], *args, **kwargs) -> str:
+    """The reading :func:`detector.segment.choose.choose` makes of the candidates, lines apart by spaces.
+
+    Further arguments go to ``choose`` (``dark_ink``, ``shape``, ``strengths``, ...).
+    """
     from detector.segment.choose import choose
 
-    return " ".join("".join(str(s.digit) for s in line) for line in choose(blobs, np.stack(probs)))
+    lines = choose(blobs, np.stack(probs), *args, **kwargs)
+    return " ".join("".join(str(s.digit) for s in line) for line in lines)

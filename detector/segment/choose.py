@@ -30,14 +30,15 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    ``faint_digits`` (once a polarity's reading is made): a digit written fainter than the
    rest, found only below the picture's ink level, joins a line in its rows and as tall
    as its digits, beside them; never a 1, never alone.
-4. ``framed_ends``: a 1 at either end of a line that reaches past its digits both above
-   and below, or that stands out from its paper much less than they do, is the side of the
-   plate or frame around them. ``slivers``: a thin 1 flush against a wider digit that stands
-   out from its paper much more is a strip of that digit's stroke. ``cornered_ones``: a 1
-   that reaches two sides of the picture that meet is the edge of what its corner cut (a
-   card's rim, the table beyond it). ``cut_ends``: a digit ending a line of three or more
-   that the picture's side cuts there, much narrower than the line's digits, is a strip of
-   what the crop cut off beside the number.
+4. The steps on a line's ends (:mod:`detector.segment.ends`). ``framed_ends``: a 1 at either
+   end of a line that reaches past its digits both above and below, or that stands out from
+   its paper much less than they do, is the side of the plate or frame around them.
+   ``slivers``: a thin 1 flush against a wider digit that stands out from its paper much
+   more is a strip of that digit's stroke. ``cornered_ones``: a 1 that reaches two sides of
+   the picture that meet is the edge of what its corner cut (a card's rim, the table beyond
+   it). ``cut_ends``: a digit ending a line of three or more that the picture's side cuts
+   there, much narrower than the line's digits, is a strip of what the crop cut off beside
+   the number.
 5. ``shown_lines``: beside a line that holds other digits, a line of nothing but 1s
    (strokes: edges, frame sides) is dropped.
 6. The steps for digits that stand alone: ``slender_alone`` (:mod:`detector.segment.ones`: a
@@ -58,8 +59,9 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    3). Of a reading of 1s and the reading again, the one holding more evidence stands: a
    plate's 3 beside two stretches of a wall's line, one of them cut by the picture's edge.
 7. ``other_ink`` (once the polarities are judged): a digit the other polarity read beside a
-   line of the reading chosen joins it as a faint digit would, when it stands out from its
-   paper as much as the line's digits (a number raised on a card of two tones).
+   line of the reading chosen joins it as a faint digit would (sure, not a 1, in its rows,
+   as tall), when it stands out from its paper no more than ``halo_margin`` less than the
+   line's digits and lies over no punctuation (a number raised on a card of two tones).
 8. ``narrow_ones`` (:mod:`detector.segment.ones`): in the reading chosen, a digit much
    narrower than its line's other digits is weighed as likelier a 1 (a printed 1 with a
    long flag and no foot, which the network splits between 1 and 7 or 9).
@@ -74,8 +76,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.config import DIGITS
-from detector.segment.alone import at_edge, in_corner, lone_piece, lone_strokes, not_only_bars, small_and_alone
+from detector.segment.alone import at_edge, lone_piece, lone_strokes, not_only_bars, small_and_alone
 from detector.segment.blobs import Blob
+from detector.segment.ends import cornered_ones, cut_ends, framed_ends, slivers
 from detector.segment.lines import group_lines
 from detector.segment.ones import narrow_ones, slender_alone
 from detector.segment.params import DEFAULT, SegmentParams
@@ -131,7 +134,8 @@ def choose(
         dark_ink: The polarity each candidate was read in (None: all one polarity).
         shape: (height, width) of the working picture the blobs are in (None: unknown, no edge test).
         strengths: How far each candidate's ink stands out from its paper (None: unknown, all full).
-        dotted: Which candidates are punctuation, "?", "!" or "%", or its paper (None: none are).
+        dotted: Which candidates are punctuation, "?", "!" or "%", or its paper (None: none are);
+            a digit of the other ink over punctuation joins no line (``other_ink``).
         cores: Which are the strong ink of a blob the picture's edge touches, read only where they
             fit a line of other digits (None: none are).
         framed: Which were taken from a frame they touched (:mod:`detector.segment.frames`; None: none).
@@ -139,7 +143,7 @@ def choose(
             unknown), for ``halos``.
         faint: Which were found only below the picture's ink level
             (:func:`detector.segment.propose.faint_blobs`), read only beside a line's digits (None: none).
-        params: ``keep``, ``overlap``, the line and bar numbers (and ``small_line``).
+        params: ``keep``, ``overlap``, the line and bar numbers (``small_line``, ``halo_margin``, ``cut_width``).
     """
     dark_ink = [True] * len(blobs) if dark_ink is None else dark_ink
     strengths = [1.0] * len(blobs) if strengths is None else strengths
@@ -166,13 +170,13 @@ def choose(
                 and (shape is None or not at_edge(s.blob, shape, params.edge_margin))
             ]
             again, _ = _reading([s for s in clear if not s.core], clear, shape, params, scored)
-            if not lines or evidence(again) > evidence(lines):
+            if not lines or evidence(again, probs) > evidence(lines, probs):  # the network's own, as below
                 lines = again
         readings.append(faint_digits(lines, [s for s in found if s.faint], params))
     # the network's own probabilities judge the polarities: a digit weighed as slender is no more evidence of its ink
-    won = max(range(len(readings)), key=lambda k: evidence(readings[k], probs))
-    marks = [b for b, d in zip(blobs, dotted or [False] * len(blobs), strict=True) if d]
-    return narrow_ones(other_ink(readings[won], readings[1 - won], params, marks), params)
+    won, lost = sorted(readings, key=lambda lines: evidence(lines, probs), reverse=True)  # stable: dark ink on a tie
+    marks = [blobs[i] for i, d in enumerate(dotted or ()) if d]
+    return narrow_ones(other_ink(won, lost, params, marks), params)
 
 
 def _reading(
@@ -533,48 +537,16 @@ def _gap(s: Scored, params: SegmentParams, shown: bool = False, width: float = n
     return (params.shown_gap if shown else params.gap_keep) <= s.weight < params.keep
 
 
-def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Drop the 1s at either end of a line that are the side of a plate or frame around it.
-
-    Such a side stands beside the number and overlaps it in height, so it joins the line.
-    It either runs past the digits' tops and bottoms by ``side_reach`` of their height or
-    more (by ``doubt_reach``, 0.03, where the network doubts it is a 1: a plate's thin side
-    in a small crop, read as a 1 at 54-78 %), where a printed or written 1 keeps to the
-    line at least at one end, or it is a
-    thin line (narrower than ``side_width`` of the digits' median width) that stands out from
-    its paper by less than ``side_strength`` of the digits' median strength: the digits of one
-    number share their paint or ink, and a plate's border or an edge's shadow is not of it.
-    Measured against the line's digits that are not 1s.
-    """
-    out = []
-    for line in lines:
-        line = list(line)
-        shaped = [s for s in line if s.digit != 1]
-        if shaped and len(line) >= 2:
-            top = float(np.median([s.blob.y0 for s in shaped]))
-            bottom = float(np.median([s.blob.y1 for s in shaped]))
-            height = float(np.median([s.blob.height for s in shaped]))
-            reach = {True: params.side_reach * height, False: params.doubt_reach * height}  # by sureness
-            faint = params.side_strength * float(np.median([s.strength for s in shaped]))
-            thin = params.side_width * float(np.median([s.blob.width for s in shaped]))
-            for end in (0, -1):
-                while len(line) >= 2 and (
-                    _side(line[end], top, bottom, reach[line[end].weight >= params.lone_sure])
-                    or _faint_one(line[end], faint, thin)
-                ):
-                    line.pop(end)
-        out.append(line)
-    return out
-
-
 def faint_digits(lines: list[list[Scored]], pool: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
     """Add to a line the faint digits written beside its digits, in their rows and as tall.
 
     A digit written with a fainter pen than the rest ("30" on a turned sheet: the 0 peaks at
     0.36 of the ink, the level was 0.37) is never part of the ink mask, and is proposed from a
     mask at a lower level (:func:`detector.segment.propose.faint_blobs`). The grain of a wall or
-    paper comes up there too, so a faint candidate is read only into a line of other digits
-    (:func:`_beside`).
+    paper comes up there too, so a faint candidate is read only into a line of other digits:
+    at least ``keep`` sure of a digit other than 1, its middle within the line's rows, as tall
+    as its digits within ``core_fit``, less than a digit's height from them, and overlapping
+    none (:func:`_beside`).
     """
     return _beside(lines, pool, params)
 
@@ -619,13 +591,13 @@ def _beside(
         height = float(np.median([t.blob.height for t in line]))
         top, bottom = float(np.median([t.blob.y0 for t in line])), float(np.median([t.blob.y1 for t in line]))
         left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
-        floor = -np.inf if margin is None else float(np.median([t.strength for t in line])) - margin
+        floor = 0.0 if margin is None else float(np.median([t.strength for t in line])) - margin
         for s in sorted(pool, key=lambda s: -s.weight):
             b = s.blob
             if (
                 s.weight >= params.keep
                 and s.digit != 1
-                and s.strength >= floor
+                and (margin is None or s.strength >= floor)
                 and top <= (b.y0 + b.y1) / 2 <= bottom
                 and abs(b.height - height) <= params.core_fit * height
                 and left <= b.x1
@@ -636,97 +608,6 @@ def _beside(
                 chosen.append(s)
         out.append(sorted(line, key=lambda s: s.blob.x0))
     return out
-
-
-def slivers(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """Drop each 1 that touches a wider digit of its line standing out from its paper much more: a sliver of its stroke.
-
-    A bold pen's stroke can leave a thin strip of its soft edge apart from the rest where the
-    ink is thresholded, flush against the digit: the network reads a strip as a 1. "8289"
-    read 82189 at seed 5: a strip 5 px wide beside its 2 (27 px), strength 0.51 against 0.90.
-    A strip touches the digit (within ``touch`` of its height, at least 2 px), is at most half
-    as wide, and the digit stands out from its paper by ``halo_margin`` more. A 1 written with
-    the same pen stands out as much as its neighbours.
-    """
-    out = []
-    for line in lines:
-        kept = [s for s in line if not (s.digit == 1 and any(_sliver_of(s, t, params) for t in line))]
-        if kept:
-            out.append(kept)
-    return out
-
-
-def _sliver_of(s: Scored, t: Scored, params: SegmentParams) -> bool:
-    """True when ``s`` touches ``t`` side by side and is a thin, much fainter strip beside it (:func:`slivers`)."""
-    gap = max(2, round(params.touch * s.blob.height))
-    apart = max(s.blob.x0 - t.blob.x1, t.blob.x0 - s.blob.x1)
-    return (
-        t is not s
-        and t.digit != 1
-        and apart <= gap
-        and t.blob.width >= 2 * s.blob.width
-        and t.strength >= s.strength + params.halo_margin
-    )
-
-
-def cornered_ones(
-    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
-) -> list[list[Scored]]:
-    """Drop the 1s that the picture cuts at a corner: they reach two of its sides that meet.
-
-    A stroke running into a corner is the edge of what the photo or the crop cut there (a
-    card's rim, a table, a plate's side), or the part of a digit the corner left: either way
-    its reading as a 1 says nothing. A digit that is not read as a 1 keeps its shape's
-    evidence and stays.
-    """
-    if shape is None:
-        return lines
-    return [
-        kept
-        for line in lines
-        if (kept := [s for s in line if not (s.digit == 1 and in_corner(s.blob, shape, params.edge_margin))])
-    ]
-
-
-def cut_ends(
-    lines: list[list[Scored]], shape: tuple[int, int] | None, params: SegmentParams = DEFAULT
-) -> list[list[Scored]]:
-    """Drop the digit ending a line that the picture's side cuts there, much narrower than the line's digits.
-
-    A crop cut close round a number often holds a strip of what lay beside it: the edge of a
-    neighbouring plate, a shadow, part of another number. Cut by the picture's side, it is
-    narrower than a digit, and the network reads it as a 1 or, a dark strip with a notch, as
-    a 4 at 95 % ("95" read 495). At either end of a line of three digits or more, a digit that
-    the picture's side cuts at that end (within ``edge_margin``) and is narrower than
-    ``cut_width`` of the line's other digits (their median width) is such a strip. A 1 the
-    network is ``lone_sure`` of stays: the number's own 1 may touch the crop's side.
-    """
-    if shape is None:
-        return lines
-    width, margin = shape[1], params.edge_margin
-    out = []
-    for line in lines:
-        line = list(line)
-        for end in (0, -1):
-            if len(line) < 3:
-                break
-            s = line[end]
-            cut = s.blob.x0 <= margin if end == 0 else s.blob.x1 >= width - margin
-            narrow = s.blob.width < params.cut_width * float(np.median([t.blob.width for t in line if t is not s]))
-            if cut and narrow and not (s.digit == 1 and s.weight >= params.lone_sure):
-                line.pop(end)
-        out.append(line)
-    return out
-
-
-def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:
-    """True for a 1 that runs more than ``reach`` above ``top`` and below ``bottom``."""
-    return s.digit == 1 and top - s.blob.y0 > reach and s.blob.y1 - bottom > reach
-
-
-def _faint_one(s: Scored, faint: float, thin: float) -> bool:
-    """True for a 1 weaker than ``faint`` and narrower than ``thin``."""
-    return s.digit == 1 and s.strength < faint and s.blob.width < thin
 
 
 def shown_lines(lines: list[list[Scored]]) -> list[list[Scored]]:
