@@ -20,8 +20,9 @@ def test_a_one_ending_a_line_much_fainter_than_its_digits_is_a_side():
 
     assert number(0.5) == "58"
     assert number(0.85) == "581"  # as strong as the digits: a written 1
-    side = box(76, 28, 14, 44)  # as faint, but as wide as a handwritten 1
-    assert number(0.5) == "581"
+    side = box(76, 28, 24, 44)  # as faint and as wide as the digits: a patch of wall beside the plate (plates 0160)
+    assert number(0.5) == "58"
+    assert number(0.85) == "581"
 
 
 def test_a_plate_side_reaching_past_the_digits_both_ways_is_no_one():

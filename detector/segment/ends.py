@@ -26,11 +26,10 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
     It either runs past the digits' tops and bottoms by ``side_reach`` of their height or
     more (by ``doubt_reach``, 0.03, where the network doubts it is a 1: a plate's thin side
     in a small crop, read as a 1 at 54-78 %), where a printed or written 1 keeps to the
-    line at least at one end, or it is a
-    thin line (narrower than ``side_width`` of the digits' median width) that stands out from
-    its paper by less than ``side_strength`` of the digits' median strength: the digits of one
-    number share their paint or ink, and a plate's border or an edge's shadow is not of it.
-    Measured against the line's digits that are not 1s.
+    line at least at one end, or it stands out from its paper by less than ``side_strength``
+    of the digits' median strength: the digits of one number share their paint or ink, and a
+    plate's border, an edge's shadow or a patch of wall beside the plate is not of it, thin
+    or wide. Measured against the line's digits that are not 1s.
     """
     out = []
     for line in lines:
@@ -42,11 +41,10 @@ def framed_ends(lines: list[list[Scored]], params: SegmentParams = DEFAULT) -> l
             height = float(np.median([s.blob.height for s in shaped]))
             reach = {True: params.side_reach * height, False: params.doubt_reach * height}  # by sureness
             faint = params.side_strength * float(np.median([s.strength for s in shaped]))
-            thin = params.side_width * float(np.median([s.blob.width for s in shaped]))
             for end in (0, -1):
                 while len(line) >= 2 and (
                     _side(line[end], top, bottom, reach[line[end].weight >= params.lone_sure])
-                    or _faint_one(line[end], faint, thin)
+                    or _faint_one(line[end], faint)
                 ):
                     line.pop(end)
         out.append(line)
@@ -139,6 +137,6 @@ def _side(s: Scored, top: float, bottom: float, reach: float) -> bool:
     return s.digit == 1 and top - s.blob.y0 > reach and s.blob.y1 - bottom > reach
 
 
-def _faint_one(s: Scored, faint: float, thin: float) -> bool:
-    """True for a 1 weaker than ``faint`` and narrower than ``thin``."""
-    return s.digit == 1 and s.strength < faint and s.blob.width < thin
+def _faint_one(s: Scored, faint: float) -> bool:
+    """True for a 1 weaker than ``faint``."""
+    return s.digit == 1 and s.strength < faint

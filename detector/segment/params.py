@@ -146,11 +146,11 @@ class SegmentParams:
     # as a 1 at 54-78 %, reaches 0.05-0.13 past the digits; at seeds 1, 5, 6, 7, 31 and 37, 0.03 read 16 more
     # pictures right (14 small crops) and lost none, 0 lost a handwritten 1 of "16061" too
     doubt_reach: float = 0.03
-    # ... and so is a thin one (side_width of the digits' median width) standing out from its paper by less
-    # than side_strength of the digits' median: at seeds 1 and 6 the extra 1s of plates' borders in small
-    # crops measured 0.47-0.68 at 0.16-0.35 of the digits' width; a handwritten 1 in a scene measured 0.79
+    # ... and so is one standing out from its paper by less than side_strength of the digits' median: at seeds
+    # 1 and 6 the extra 1s of plates' borders in small crops measured 0.47-0.68 (at 0.16-0.35 of the digits'
+    # width); a handwritten 1 in a scene measured 0.79. Thin ones only at first: any width read four more
+    # pictures right at seeds 7, 31 and 37 (a patch of wall beside a plate's 5, 0.54) and lost none of the six
     side_strength: float = 0.7
-    side_width: float = 0.4
     # a digit ending a line of three or more that the picture's side cuts there, narrower than this share of
     # the line's other digits (their median width), is what the crop cut off (choose.cut_ends): at seeds 1, 5,
     # 6, 7, 31 and 37, 0.6 and 0.7 read a small crop's "495" and "68561" right (seed 7) and lost nothing; the
