@@ -44,6 +44,18 @@ class Labelled:
     objects: list[tuple[slice, slice]]  # the box of component k at index k - 1
 
 
+def keep_labels(labels: np.ndarray, objects: list[tuple[slice, slice]], keep: np.ndarray) -> Labelled:
+    """The components that ``keep`` marks (bool by label, index 0 the background), numbered anew in their order.
+
+    Numbered in order, they come as :func:`label` would number them labelled anew, without
+    labelling the picture again.
+    """
+    kept = np.flatnonzero(keep)
+    renumber = np.zeros(len(keep), dtype=labels.dtype)
+    renumber[kept] = np.arange(1, len(kept) + 1)
+    return Labelled(renumber[labels], [objects[k - 1] for k in kept])
+
+
 def label(mask: np.ndarray) -> Labelled:
     """Label a mask's 8-connected components (``ndimage.label``) and find their boxes."""
     labels, _n = ndimage.label(mask, structure=np.ones((3, 3)))

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import ndimage
 
 from detector.preprocess import dark_on_light, every_other, resize
-from detector.segment.blobs import Labelled
+from detector.segment.blobs import Labelled, keep_labels
 from detector.segment.params import DEFAULT, SegmentParams
 
 
@@ -142,9 +142,5 @@ def ink_components(
     strong = np.zeros(n + 1, dtype=bool)
     strong[labels[ink > high]] = True
     strong[0] = False
-    kept = np.flatnonzero(strong)
-    renumber = np.zeros(n + 1, dtype=labels.dtype)
-    renumber[kept] = np.arange(1, len(kept) + 1)
-    objects = ndimage.find_objects(labels)
-    kept_labels = renumber[labels]
-    return kept_labels > 0, Labelled(kept_labels, [objects[k - 1] for k in kept])
+    kept = keep_labels(labels, ndimage.find_objects(labels), strong)
+    return kept.labels > 0, kept

@@ -32,6 +32,7 @@ from detector.segment.blobs import (
     Labelled,
     components,
     drop_faint,
+    keep_labels,
     label,
     merge_fragments,
     split_touching,
@@ -247,17 +248,8 @@ def faint_blobs(
     apart = np.ones(len(found.objects) + 1, dtype=bool)  # by label: touches none of the mask's ink
     apart[found.labels[mask]] = False
     apart[0] = False
-    kept = np.flatnonzero(apart)
-    renumber = np.zeros(len(apart), dtype=found.labels.dtype)  # kept in order: as labelling them anew numbers them
-    renumber[kept] = np.arange(1, len(kept) + 1)
-    labelled = Labelled(renumber[found.labels], [found.objects[k - 1] for k in kept])
-    blobs = components(low, params=params, labelled=labelled)
-    blobs = [b for b in blobs if not is_border(b, mask.shape, params=params)]
-    power = [strength(b, ink) for b in blobs]
-    bright = {id(b) for b in drop_faint(blobs, ink, params=params, strengths=power)}
-    pairs = [(b, s) for b, s in zip(blobs, power, strict=True) if id(b) in bright and s >= params.piece_strength]
-    pairs = sorted(pairs, key=lambda pair: -pair[0].height * pair[0].width)[: params.max_per_mask]
-    return [(b, s) for b, s in pairs if s >= params.min_strength]
+    blobs = components(low, params=params, labelled=keep_labels(found.labels, found.objects, apart))
+    return [(b, s) for b, s in _pieces(blobs, ink, params) if s >= params.min_strength]
 
 
 def edge_cores(
@@ -320,11 +312,9 @@ def _hypotheses(
     ``min_strength`` itself (the faint pieces of an embossed digit's rim). Each comes with its
     :func:`strength` where it was measured (None for the split pieces).
     """
-    blobs = [b for b in components(mask, params=p, labelled=labelled) if not is_border(b, mask.shape, params=p)]
-    power = {id(b): strength(b, ink) for b in blobs}  # each blob's strength, once
-    bright = {id(b) for b in drop_faint(blobs, ink, params=p, strengths=[power[id(b)] for b in blobs])}
-    blobs = [b for b in blobs if id(b) in bright and power[id(b)] >= p.piece_strength]
-    blobs = sorted(blobs, key=lambda b: -b.height * b.width)[: p.max_per_mask]
+    pieces = _pieces(components(mask, params=p, labelled=labelled), ink, p)
+    blobs = [b for b, _ in pieces]
+    power = {id(b): s for b, s in pieces}  # each blob's strength, once
     # pieces joined across the picture are its edge as much as one blob across it is
     merged = [
         m
@@ -349,6 +339,20 @@ def _hypotheses(
                 found += [(piece, "split", None) for piece in pieces]
             found += [(piece, "split", None) for piece in equal_parts(blob, height, p)]
     return found
+
+
+def _pieces(blobs: list[Blob], ink: np.ndarray, p: SegmentParams) -> list[tuple[Blob, float]]:
+    """The blobs worth proposing, each with its :func:`strength`, the largest first.
+
+    Those clear of the picture's own edge (:func:`is_border`), not faint beside the strongest
+    (:func:`drop_faint`), standing out from their paper by ``piece_strength``: the largest
+    ``max_per_mask`` of them.
+    """
+    blobs = [b for b in blobs if not is_border(b, ink.shape, params=p)]
+    power = [strength(b, ink) for b in blobs]
+    bright = {id(b) for b in drop_faint(blobs, ink, params=p, strengths=power)}
+    pairs = [(b, s) for b, s in zip(blobs, power, strict=True) if id(b) in bright and s >= p.piece_strength]
+    return sorted(pairs, key=lambda pair: -pair[0].height * pair[0].width)[: p.max_per_mask]
 
 
 def _joined(blobs: list[Blob], shape: tuple[int, int], p: SegmentParams) -> list[Blob]:
