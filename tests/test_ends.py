@@ -93,3 +93,11 @@ def test_a_narrow_strip_the_picture_cuts_at_a_line_end_is_what_the_crop_cut_off(
     assert number(box(0, 20, 30, 54)) == "495"  # nearly as wide as the digits: a digit the crop cut
     assert number(box(0, 20, 14, 54), sure(1, 0.99)) == "195"  # a sure 1 may be the number's own
     assert number(box(0, 48, 21, 44), digits=(nine,)) == "49"  # beside one digit there is no line to measure
+
+
+def test_a_one_that_lost_to_itself_joined_to_a_plates_side_comes_back_once_that_is_dropped():
+    # sign "3161" at seed 31: the last 1 and the plate's side beside it, cut from one blob, read as one wider 1
+    three, six, one = box(14, 30, 24, 40), box(44, 30, 24, 40), box(76, 30, 8, 40)
+    joined = box(76, 18, 20, 64)  # reaching past the digits both ways: a side, once chosen
+    assert read([three, six, one, joined], [sure(3), sure(6), sure(1), sure(1, 0.98)]) == "361"
+    assert read([three, six, joined], [sure(3), sure(6), sure(1, 0.98)]) == "36"

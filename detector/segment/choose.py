@@ -32,7 +32,8 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    as its digits, beside them; never a 1, never alone.
 4. The steps on a line's ends (:mod:`detector.segment.ends`). ``framed_ends``: a 1 at either
    end of a line that reaches past its digits both above and below, or that stands out from
-   its paper much less than they do, is the side of the plate or frame around them.
+   its paper much less than they do, is the side of the plate or frame around them (dropped
+   in step 3's choice too, so that what it beat there comes back).
    ``slivers``: a thin 1 flush against a wider digit that stands out from its paper much
    more is a strip of that digit's stroke. ``cornered_ones``: a 1 that reaches two sides of
    the picture that meet is the edge of what its corner cut (a card's rim, the table beyond
@@ -282,12 +283,14 @@ def halos(
 def _consistent_best(
     pool: list[Scored], params: SegmentParams, shape: tuple[int, int] | None = None, rounds: int = 4
 ) -> list[list[Scored]]:
-    """The best set's consistent lines; what the lines drop leaves the pool and the choice is made again,
-    so a digit that lost to a frame-and-digit blob comes back once that blob is found too tall."""
+    """The best set's consistent lines, frame sides at their ends dropped (``framed_ends``); what the lines
+    drop leaves the pool and the choice is made again, so a digit that lost to a frame-and-digit blob comes
+    back once that blob is found too tall, or a side: sign "3161" read 316, its last 1 lost to the 1 and the
+    plate's side beside it cut as one wider 1."""
     lines: list[list[Scored]] = []
     for _ in range(rounds):
         chosen = best_set(pool, params)
-        lines = consistent_lines(chosen, params, shape)
+        lines = framed_ends(consistent_lines(chosen, params, shape), params)
         kept = {id(s) for line in lines for s in line}
         dropped = {id(s) for s in chosen} - kept
         if not dropped:
