@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
-from PIL import Image, ImageDraw
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
 
 from detector.segment.blobs import Blob, components, label
-from detector.segment.frames import face_ink, framed, is_line, unframed
+from detector.segment.frames import crossed_once, face_ink, framed, is_line, ring_ink, unframed
 from detector.segment.ink import ink_components, ink_level, page_ink
+from detector.segment.params import DEFAULT
 from detector.segment.propose import propose
+from training.synthetic.fonts import font_paths
 
 
 def frame_with_bar(height: int = 60, width: int = 50, side: int = 4) -> np.ndarray:
@@ -119,3 +125,65 @@ def test_the_sides_of_an_inner_border_are_lines_not_digits():
     assert inside is not None and inside.any(axis=0).nonzero()[0].tolist() == list(range(40, 48))
     assert is_line(Blob(0, 0, 60, 2, np.ones((60, 2), bool)))
     assert not is_line(Blob(0, 0, 50, 8, np.ones((50, 8), bool)))  # a 1's stem, a sixth of its height
+
+
+def test_digits_as_tall_as_the_face_come_apart_from_its_ring():
+    m = np.zeros((70, 120), bool)
+    m[:4] = m[-4:] = True
+    m[:, :4] = m[:, -4:] = True
+    m[:, 30:42] = True  # a 1, bold, from the border's top side to its bottom side
+    img = Image.new("1", (120, 70), 0)
+    ImageDraw.Draw(img).ellipse((60, 0, 105, 69), outline=1, width=11)  # a 0, as tall as the face
+    m |= np.asarray(img, bool)
+    assert face_ink(m) is None  # the digits cut the face into pieces: none holds a digit whole
+    inside = ring_ink(m)
+    assert inside is not None
+    assert not inside[:4].any() and not inside[-4:].any() and not inside[:, :4].any() and not inside[:, -4:].any()
+    pieces = components(inside)
+    assert len(pieces) == 2 and all(p.height > 50 for p in pieces)
+    assert pieces[0].x0 >= 30 and pieces[0].x1 <= 42 and pieces[1].x0 >= 60
+
+
+def test_a_digits_own_loops_and_a_hole_too_small_are_no_ring():
+    eight = Image.new("1", (60, 100), 0)
+    ImageDraw.Draw(eight).ellipse((8, 2, 52, 48), outline=1, width=7)
+    ImageDraw.Draw(eight).ellipse((5, 44, 55, 98), outline=1, width=7)
+    assert ring_ink(np.asarray(eight, bool)) is None  # the ring its loops measure is its stroke
+    m = np.zeros((40, 40), bool)
+    m[5:35, 5:35] = True
+    m[15:25, 15:25] = False
+    assert ring_ink(m) is None
+
+
+def test_the_paper_round_a_numbers_strokes_is_no_ring():
+    img = Image.new("L", (760, 300), 0)
+    ImageDraw.Draw(img).text((40, 20), "2719", font=ImageFont.truetype(str(font_paths()[0]), 200), fill=255)
+    strokes = np.asarray(img) > 127
+    # the paper just round them, lifted by the lighting correction: light ink with the strokes as holes
+    paper = (ndimage.distance_transform_edt(~strokes) <= 20) & ~strokes
+    ys, xs = np.nonzero(paper)
+    region = paper[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    filled = ndimage.binary_fill_holes(region)
+    assert min(crossed_once(filled), crossed_once(filled.T)) < DEFAULT.ring_convex  # rows cross the dips between
+    assert ring_ink(region) is None
+    assert ring_ink(region, params=replace(DEFAULT, ring_convex=0)) is not None  # the paper between the strokes
+
+
+def tight_plate(number: str, face: int = 50, light: int = 235, wall: int = 215) -> np.ndarray:
+    """A light plate with a dark line and a light line round a dark face, its light digits touching the light line."""
+    img = Image.new("L", (900, 560), wall)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(font_paths()[1]), 150)  # bold
+    x0, y0, x1, y1 = d.textbbox((0, 0), number, font=font)
+    w, h = x1 - x0, y1 - y0
+    left, top = (900 - w) // 2, (560 - h) // 2
+    d.rectangle((left - 60, top - 36, left + w + 60, top + h + 36), fill=light)
+    d.rectangle((left - 44, top - 20, left + w + 44, top + h + 20), outline=face, width=8)
+    d.rectangle((left - 26, top + 2, left + w + 26, top + h - 2), fill=face)  # 2 px less tall than the digits
+    d.text((left - x0, top - y0), number, font=font, fill=light)
+    return np.asarray(img.rotate(3, resample=Image.BILINEAR, fillcolor=wall))
+
+
+@pytest.mark.parametrize("number", ["961", "64", "8"])
+def test_bold_digits_touching_a_plates_inner_line_are_read(shipped_predictor, number):
+    assert shipped_predictor.read_array(tight_plate(number), "plate").number == number

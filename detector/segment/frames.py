@@ -41,10 +41,7 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     """
     if min(region.shape) < 2 * params.min_split:
         return None
-    # the paper's 4-connected pieces (as ndimage.binary_fill_holes sees them, one labelling instead
-    # of its repeated dilations): those that do not reach the region's box are its holes
-    holes, _count = ndimage.label(~region)
-    outside = set(np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])).tolist())
+    holes, outside = _holes(region)
     out = None
     for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1):
         height, width = ys.stop - ys.start, xs.stop - xs.start
@@ -61,6 +58,107 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
                 out = np.zeros_like(region) if out is None else out
                 out[piece.y0 : piece.y1, piece.x0 : piece.x1] |= piece.mask
     return out
+
+
+def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray | None:
+    """The ink of ``region`` inside the border that rings it (bool, its shape), None when none rings it.
+
+    Bold digits as tall as a plate's face touch its border above and below: they cut the face
+    into pieces, none of which holds a digit whole, and :func:`face_ink` finds none. Then:
+
+    - the face is the holes at least ``min_split`` px tall and wide and ``ring_tall`` as tall
+      as the tallest, two or more (a digit's loops are less tall, and a face whole is
+      face_ink's), and at least ``ring_face`` of the region with its holes;
+    - the region with its holes is a plate: each row and column crosses it once
+      (:func:`crossed_once`, at least ``ring_convex``; the paper round a number's strokes dips
+      between them), and the face comes within ``frame_side`` of each side of its box;
+    - the border is as thick as the face comes near the outline: the depth (chessboard steps
+      from outside) of the face's pixels along the ink, at its ``ring_depth`` quantile (the
+      digits' sides lie deeper), at most ``ring_side`` of the region's smaller side;
+    - taken off with ``ring_margin`` of that again, it leaves an inner edge that is at least
+      ``ring_edge`` face, and the digits apart from it: the pieces with the face on both sides
+      along their rows (:func:`enclosed`; a side of the border thicker than the rest has it on
+      one), at least ``frame_content`` of the inside's height tall and no thin line
+      (:func:`is_line`).
+
+    Example:
+        >>> m = np.zeros((60, 80), bool); m[:3] = m[-3:] = True; m[:, :3] = m[:, -3:] = True
+        >>> m[:, 20:30] = m[:, 50:60] = True  # two bars joining the frame above and below
+        >>> face_ink(m) is None, ring_ink(m).any(axis=0).nonzero()[0].tolist() == [*range(20, 30), *range(50, 60)]
+        (True, True)
+    """
+    if min(region.shape) < 2 * params.min_split:
+        return None
+    holes, outside = _holes(region)
+    sizes = {
+        k: (ys.stop - ys.start, xs.stop - xs.start)
+        for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1)
+        if k not in outside
+    }
+    tallest = max((h for h, w in sizes.values() if min(h, w) >= params.min_split), default=0)
+    # the pieces of a face the digits cut, each as tall as it (a digit's loop, a gap in a wall's blob less)
+    faces = [k for k, (h, w) in sizes.items() if min(h, w) >= params.min_split and h >= params.ring_tall * tallest]
+    if len(faces) < 2:
+        return None  # a face whole: face_ink's, with nothing in it
+    face = np.isin(holes, faces)
+    filled = region | ((holes > 0) & ~np.isin(holes, list(outside)))
+    if face.sum() < params.ring_face * filled.sum():
+        return None  # a wall's blob round the light patches in it
+    if min(crossed_once(filled), crossed_once(filled.T)) < params.ring_convex:
+        return None  # the paper round a number's strokes, dipping between them
+    rows, cols = np.flatnonzero(face.any(axis=1)), np.flatnonzero(face.any(axis=0))
+    reach = params.frame_side * min(region.shape) + 1
+    if min(rows[0], cols[0], region.shape[0] - 1 - rows[-1], region.shape[1] - 1 - cols[-1]) > reach:
+        return None  # the face comes near the outline on some side only: paper round the digits written on it
+    # chessboard steps (a fifth of the Euclidean transform's time): a plate's border runs nearly along the rows
+    depth = ndimage.distance_transform_cdt(np.pad(filled, 1), metric="chessboard")[1:-1, 1:-1]  # outside all round
+    along = face & ndimage.binary_dilation(region)
+    thick = float(np.quantile(depth[along], params.ring_depth))
+    if thick > params.ring_side * min(region.shape):
+        return None
+    level = thick * (1 + params.ring_margin)
+    inner = depth > level
+    edge = inner & (depth <= level + 2)
+    if not edge.any() or face[edge].mean() < params.ring_edge:
+        return None
+    rows = np.flatnonzero(inner.any(axis=1))
+    height = rows[-1] - rows[0] + 1
+    out = None
+    for piece in components(region & inner & enclosed(face, axes=(1,)), params=params):
+        if piece.height >= params.frame_content * height and not is_line(piece, params):
+            out = np.zeros_like(region) if out is None else out
+            out[piece.y0 : piece.y1, piece.x0 : piece.x1] |= piece.mask
+    return out
+
+
+def crossed_once(shape: np.ndarray) -> float:
+    """The share of the span from each row's first pixel of ``shape`` to its last that ``shape`` fills.
+
+    1 for a shape each row crosses once (a plate, turned or not, and a line that touches it);
+    less where rows cross gaps between its parts.
+
+    Example:
+        >>> crossed_once(np.array([[1, 1, 1], [1, 0, 1], [0, 1, 0]], bool))
+        0.8571428571428571
+    """
+    rows = shape.any(axis=1)
+    columns = np.arange(shape.shape[1])
+    first = np.where(shape, columns, shape.shape[1]).min(axis=1)[rows]
+    last = np.where(shape, columns, -1).max(axis=1)[rows]
+    return float(shape.sum() / (last - first + 1).sum())
+
+
+def _holes(region: np.ndarray) -> tuple[np.ndarray, set[int]]:
+    """The paper's 4-connected pieces in a region's box, labelled, and the labels of those reaching the box's side.
+
+    As :func:`ndimage.binary_fill_holes` sees them, in one labelling instead of its repeated
+    dilations: the pieces that do not reach the side are the region's holes. Label 0 is the
+    region's ink.
+    """
+    holes, _count = ndimage.label(~region)
+    outside = set(np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]])).tolist())
+    outside.discard(0)
+    return holes, outside
 
 
 def is_line(piece: Blob, params: SegmentParams = DEFAULT) -> bool:
@@ -97,24 +195,25 @@ def stands_clear(region: np.ndarray, ys: slice, xs: slice, *, params: SegmentPar
     return not band.any() or float(around[band].mean()) <= params.frame_clear
 
 
-def enclosed(hole: np.ndarray) -> np.ndarray:
+def enclosed(hole: np.ndarray, axes: tuple[int, ...] = (0, 1)) -> np.ndarray:
     """Where the hole lies on both sides, along the row or along the column (bool, its shape).
 
     A digit inside a plate's face has the face on both sides of it, along its rows or its
     columns, even where it touches the border; the side of another frame that only reaches into
-    the face's box has it on one side.
+    the face's box has it on one side. ``axes`` (1: along the rows only) picks the directions.
 
     Example:
         >>> enclosed(np.array([[1, 0, 1], [1, 0, 0]], bool)).astype(int).tolist()
         [[1, 1, 1], [1, 0, 0]]
+        >>> enclosed(np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1]], bool), axes=(1,)).astype(int).tolist()
+        [[1, 0, 0], [0, 1, 0], [1, 1, 1]]
     """
-
-    def between(axis: int) -> np.ndarray:
+    out = np.zeros(hole.shape, dtype=bool)
+    for axis in axes:
         seen = np.logical_or.accumulate(hole, axis=axis)
         ahead = np.flip(np.logical_or.accumulate(np.flip(hole, axis=axis), axis=axis), axis=axis)
-        return seen & ahead
-
-    return between(0) | between(1)
+        out |= seen & ahead
+    return out
 
 
 def framed(
@@ -133,8 +232,14 @@ def framed(
         return None, None
     crop = ink[blob.y0 : blob.y1, blob.x0 : blob.x1]
     level = None if strong is None else ink_level(crop, blob.mask, params=params)
-    by_strong = None if level is None else face_ink(blob.mask & (crop >= max(level, strong)), params=params)
-    return face_ink(blob.mask, params=params), by_strong
+    by_strong = None if level is None else _inside(blob.mask & (crop >= max(level, strong)), params)
+    return _inside(blob.mask, params), by_strong
+
+
+def _inside(region: np.ndarray, params: SegmentParams) -> np.ndarray | None:
+    """The digits a region frames: in a face whole (:func:`face_ink`), else inside its ring (:func:`ring_ink`)."""
+    inside = face_ink(region, params=params)
+    return ring_ink(region, params=params) if inside is None else inside
 
 
 def unframed(

@@ -55,6 +55,21 @@ class SegmentParams:
     face_inset: float = 0.05
     frame_side: float = 0.15  # ... its border is at most this fraction of that side thick ...
     frame_clear: float = 0.1  # ... and its blob's ink covers at most this fraction of a band as wide beyond it
+    # frames.ring_ink, where digits as tall as a plate's face cut it into pieces: the face is the holes this share
+    # as tall as the tallest (a digit's loops are less), two or more, and this share of the region with its holes
+    ring_tall: float = 0.8
+    ring_face: float = 0.25
+    # ... each row and column crosses the region with its holes nearly once, filling this share of their spans:
+    # generated plates measure 0.998-1.0, the paper round the strokes of the speed benchmark's "2719" 0.94
+    ring_convex: float = 0.98
+    # ... its border is as thick as the face comes near the outline, at this quantile of the face's depth along
+    # the ink (the digits' sides lie deeper), and is taken off with this share of it again ...
+    ring_depth: float = 0.1
+    ring_margin: float = 0.25
+    # ... and is at most this share of the region's smaller side thick: plates' measure 0.03-0.06, the paper
+    # round the strokes of a printed number 0.12-0.14
+    ring_side: float = 0.1
+    ring_edge: float = 0.5  # ... and leaves an inner edge at least this share face (plates: 0.64-1.0)
     frame_line: float = 0.06  # a piece in a face thinner than this fraction of its length is a line (frames.is_line)
     # A blob at least half as wide as tall with ink over this much of its box is a solid patch
     # (a sign's body read in the wrong polarity): digits that wide reach 0.69 at most, measured
