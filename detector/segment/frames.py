@@ -4,7 +4,9 @@ A house-number plate's digits often touch its border, or the border touches a po
 edge or the lines of a tiled wall: digits, border and all are then one blob, which no cut
 between columns takes apart. The border encloses the plate's face, a hole in that blob; the
 ink inside the face's box, a little in from its sides, is the digits, apart from the border
-they touched (:func:`face_ink`). The mask with each such frame replaced by its face's ink
+they touched (:func:`face_ink`). Bold digits as tall as the face cut it into pieces, none
+holding a digit whole: the border is then taken off as a ring of its own thickness
+(:func:`ring_ink`). The mask with each such frame replaced by its face's ink
 (:func:`unframed`) is one more binarisation for the hypotheses: the network reads its pieces
 and the choice weighs them against the frame as it is.
 """
@@ -106,9 +108,9 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
         return None  # a wall's blob round the light patches in it
     if min(crossed_once(filled), crossed_once(filled.T)) < params.ring_convex:
         return None  # the paper round a number's strokes, dipping between them
-    rows, cols = np.flatnonzero(face.any(axis=1)), np.flatnonzero(face.any(axis=0))
+    ys, xs = np.flatnonzero(face.any(axis=1)), np.flatnonzero(face.any(axis=0))
     reach = params.frame_side * min(region.shape) + 1
-    if min(rows[0], cols[0], region.shape[0] - 1 - rows[-1], region.shape[1] - 1 - cols[-1]) > reach:
+    if min(ys[0], xs[0], region.shape[0] - 1 - ys[-1], region.shape[1] - 1 - xs[-1]) > reach:
         return None  # the face comes near the outline on some side only: paper round the digits written on it
     # chessboard steps (a fifth of the Euclidean transform's time): a plate's border runs nearly along the rows
     depth = ndimage.distance_transform_cdt(np.pad(filled, 1), metric="chessboard")[1:-1, 1:-1]  # outside all round
@@ -121,8 +123,8 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     edge = inner & (depth <= level + 2)
     if not edge.any() or face[edge].mean() < params.ring_edge:
         return None
-    rows = np.flatnonzero(inner.any(axis=1))
-    height = rows[-1] - rows[0] + 1
+    ys = np.flatnonzero(inner.any(axis=1))
+    height = ys[-1] - ys[0] + 1  # the inside's
     out = None
     for piece in components(region & inner & enclosed(face, axes=(1,)), params=params):
         if piece.height >= params.frame_content * height and not is_line(piece, params):
