@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.segment.choose import KEEP, Scored, best_set, choose, line_edge, overlaps
+from detector.segment.choose import KEEP, Scored, apart, best_set, choose, line_edge, overlaps
 from detector.segment.params import SegmentParams
 from tests.helpers import candidate_box as box
 from tests.helpers import chosen_number as read
@@ -412,3 +412,17 @@ def test_a_digit_of_the_other_ink_over_punctuation_is_its_paper():
     dark = [True, True, True, False]
     assert read([five, zero, ring, paper], probs, dark, dotted=[False, False, True, False]) == "50"
     assert read([five, zero, paper], [probs[0], probs[1], probs[3]], [True, True, False]) == "508"  # no % there
+
+
+def test_digits_far_apart_in_a_row_are_two_numbers():
+    five, four, nine = box(10, 40, 20, 40), box(34, 40, 20, 40), box(300, 40, 20, 40)  # nine: 6 heights away
+    parts = apart([Scored(b, sure(d), i) for i, (b, d) in enumerate([(nine, 9), (five, 5), (four, 4)])])
+    assert [[s.digit for s in part] for part in parts] == [[5, 4], [9]]
+
+
+def test_a_number_apart_standing_out_much_less_than_the_number_is_the_wall():
+    # a plate's "9" on a brick wall, the grain beside it read as "54" and a "3" above (plates 0037 at seed 37)
+    five, four, nine, three = box(10, 40, 20, 40), box(34, 40, 20, 40), box(300, 40, 20, 40), box(420, 0, 20, 40)
+    probs = [sure(5, 0.7), sure(4, 0.7), sure(9), sure(3, 0.95)]
+    assert read([five, four, nine, three], probs, strengths=[0.43, 0.45, 0.87, 0.5]) == "9"
+    assert read([five, four, nine, three], probs, strengths=[0.8, 0.85, 0.87, 0.85]) == "3 54 9"  # the same ink

@@ -82,6 +82,11 @@ class SegmentParams:
     small_in_line: float = 0.45  # blobs shorter than this fraction of their line's tallest are specks or marks
     tall_in_line: float = 1.5  # blobs taller than this many times their line's median height are not digits
     small_line: float = 0.5  # lines shorter than this fraction of the tallest line are fine print, not the number
+    # a line's digits more than this many of its heights apart are two numbers (choose.apart) ...
+    apart_gap: float = 3.0
+    # ... and beside the number holding the most evidence, one standing out from its paper less than this share
+    # of it is not writing: 2-4 heights and 0.7-0.8 read the same two walls' grain at seeds 1, 5, 6, 7, 31, 37
+    apart_ink: float = 0.7
 
     # strokes: MNIST-like pen width
     pool_side: int = 40  # large crops are max-pooled down to about this many px on the longer side
