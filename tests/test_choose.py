@@ -418,6 +418,10 @@ def test_digits_far_apart_in_a_row_are_two_numbers():
     five, four, nine = box(10, 40, 20, 40), box(34, 40, 20, 40), box(300, 40, 20, 40)  # nine: 6 heights away
     parts = apart([Scored(b, sure(d), i) for i, (b, d) in enumerate([(nine, 9), (five, 5), (four, 4)])])
     assert [[s.digit for s in part] for part in parts] == [[5, 4], [9]]
+    wide, narrow = box(10, 40, 200, 40), box(60, 40, 20, 40)  # the gap is measured from the wide one's right end
+    parts = apart([Scored(b, sure(d), i) for i, (b, d) in enumerate([(wide, 0), (narrow, 1), (nine, 9)])])
+    assert [[s.digit for s in part] for part in parts] == [[0, 1, 9]]
+    assert apart([]) == []
 
 
 def test_a_number_apart_standing_out_much_less_than_the_number_is_the_wall():
@@ -425,4 +429,4 @@ def test_a_number_apart_standing_out_much_less_than_the_number_is_the_wall():
     five, four, nine, three = box(10, 40, 20, 40), box(34, 40, 20, 40), box(300, 40, 20, 40), box(420, 0, 20, 40)
     probs = [sure(5, 0.7), sure(4, 0.7), sure(9), sure(3, 0.95)]
     assert read([five, four, nine, three], probs, strengths=[0.43, 0.45, 0.87, 0.5]) == "9"
-    assert read([five, four, nine, three], probs, strengths=[0.8, 0.85, 0.87, 0.85]) == "3 54 9"  # the same ink
+    assert read([five, four, nine, three], probs, strengths=[0.8, 0.85, 0.87, 0.85]) == "3 549"  # the same ink

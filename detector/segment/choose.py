@@ -74,7 +74,6 @@ A picture where nothing is plausible answers no digits at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -410,17 +409,18 @@ def tallest(line: list[Scored], but: Scored, shape: tuple[int, int] | None = Non
 def consistent_lines(
     chosen: list[Scored], params: SegmentParams = DEFAULT, shape: tuple[int, int] | None = None
 ) -> list[list[Scored]]:
-    """Group the chosen digits into lines and drop what does not fit its line or the main line.
+    """Group the chosen digits into lines and drop what does not fit its line or the main number.
 
     ``shape``: the working picture's, so that digits cut by its edge do not set a line's height.
     The digits too tall for their line go first, and the line's height is measured again
     without them: a pole beside a plate's 1, read as 1s in two pieces, made the 1 a speck.
     Each line is then cut into numbers where its digits stand far apart (:func:`apart`), and
-    beside the number holding the most evidence, a number much smaller or taller is dropped
-    (fine print, an edge apart), and so is one standing out from its paper less than
-    ``apart_ink`` of it (the median strength of their digits): the digits of one number share
-    their paint, and the grain of a brick wall read as "3" and "54" beside a plate's "9" stood
-    out 0.41-0.50 against its 0.87.
+    beside the number holding the most evidence, any other number, in its row or another,
+    that is much smaller or taller is dropped (fine print, an edge apart), and so is one
+    standing out from its paper less than ``number_ink`` of it (:func:`line_strength`): the
+    digits of one number share their paint, and the grain of a brick wall read as "3" and
+    "54" beside a plate's "9" stood out 0.41-0.50 against its 0.87. What is kept of a row
+    reads as one line, as before.
     """
     by_blob = {id(s.blob): s for s in chosen}
     lines = [[by_blob[id(b)] for b in line] for line in group_lines([s.blob for s in chosen], params=params)]
@@ -442,35 +442,46 @@ def consistent_lines(
         ]
         if line:
             kept.append(line)
-    kept = [part for line in kept for part in apart(line, params)]
-    if not kept:
+    numbers = [(row, part) for row, line in enumerate(kept) for part in apart(line, params, shape)]
+    if not numbers:
         return []
-    main = max(kept, key=lambda line: evidence([line]))
-    height, ink = line_height(main), float(np.median([s.strength for s in main]))
-    return [
-        line
-        for line in kept
-        if line is main
-        or (
-            params.small_line * height <= line_height(line) <= tall * height
-            and float(np.median([s.strength for s in line])) >= params.apart_ink * ink
-        )
-    ]
+    _, main = max(numbers, key=lambda number: evidence([number[1]]))
+    height, ink = line_height(main), line_strength(main)
+    rows: dict[int, list[Scored]] = {}
+    for row, part in numbers:
+        if part is main or (
+            params.small_line * height <= line_height(part) <= tall * height
+            and line_strength(part) >= params.number_ink * ink
+        ):
+            rows.setdefault(row, []).extend(part)
+    return list(rows.values())
 
 
-def apart(line: list[Scored], params: SegmentParams = DEFAULT) -> list[list[Scored]]:
-    """A line cut where its digits stand more than ``apart_gap`` of its height apart: numbers apart.
+def line_strength(line: list[Scored]) -> float:
+    """How far a line's digits stand out from their paper: the median of their strengths."""
+    return float(np.median([s.strength for s in line]))
+
+
+def apart(
+    line: list[Scored], params: SegmentParams = DEFAULT, shape: tuple[int, int] | None = None
+) -> list[list[Scored]]:
+    """A line cut into numbers where its digits stand more than ``number_gap`` of its height apart, left to right.
 
     The digits of one number stand within a digit or two of each other. Two groups far apart
-    on one row are two numbers, or a number and the grain of the wall beside it, read as digits.
+    in one row are two numbers, or a number and the grain of the wall beside it read as digits.
+    The gap is measured from the right end of all the digits before (``shape``, as for
+    :func:`line_height`: digits the picture's edge cuts do not set the height).
     """
+    if not line:
+        return []
     line = sorted(line, key=lambda s: s.blob.x0)
-    gap = params.apart_gap * line_height(line)
-    parts = [[line[0]]]
-    for a, b in pairwise(line):
-        if b.blob.x0 - a.blob.x1 > gap:
+    gap = params.number_gap * line_height(line, shape, params.edge_margin)
+    parts, right = [[line[0]]], line[0].blob.x1
+    for s in line[1:]:
+        if s.blob.x0 - right > gap:
             parts.append([])
-        parts[-1].append(b)
+        parts[-1].append(s)
+        right = max(right, s.blob.x1)
     return parts
 
 
@@ -627,7 +638,7 @@ def _beside(
         height = float(np.median([t.blob.height for t in line]))
         top, bottom = float(np.median([t.blob.y0 for t in line])), float(np.median([t.blob.y1 for t in line]))
         left, right = min(t.blob.x0 for t in line) - height, max(t.blob.x1 for t in line) + height
-        floor = 0.0 if margin is None else float(np.median([t.strength for t in line])) - margin
+        floor = 0.0 if margin is None else line_strength(line) - margin
         for s in sorted(pool, key=lambda s: -s.weight):
             b = s.blob
             if (

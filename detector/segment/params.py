@@ -83,10 +83,11 @@ class SegmentParams:
     tall_in_line: float = 1.5  # blobs taller than this many times their line's median height are not digits
     small_line: float = 0.5  # lines shorter than this fraction of the tallest line are fine print, not the number
     # a line's digits more than this many of its heights apart are two numbers (choose.apart) ...
-    apart_gap: float = 3.0
-    # ... and beside the number holding the most evidence, one standing out from its paper less than this share
-    # of it is not writing: 2-4 heights and 0.7-0.8 read the same two walls' grain at seeds 1, 5, 6, 7, 31, 37
-    apart_ink: float = 0.7
+    number_gap: float = 3.0
+    # ... and beside the number holding the most evidence, any other standing out from its paper less than this
+    # share of it is not writing: 2-4 heights and 0.7-0.8 dropped the same two walls' grain at seeds 1, 5, 6, 7,
+    # 31 and 37, and nothing else
+    number_ink: float = 0.7
 
     # strokes: MNIST-like pen width
     pool_side: int = 40  # large crops are max-pooled down to about this many px on the longer side
