@@ -70,17 +70,12 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
 
     - the face is the holes at least ``min_split`` px tall and wide and ``ring_tall`` as tall
       as the tallest, two or more (a digit's loops are less tall, and a face whole is
-      face_ink's), and at least ``ring_face`` of the region with its holes;
-    - the region with its holes is a plate: each row and column crosses it once
-      (:func:`crossed_once`, at least ``ring_convex``; the paper round a number's strokes dips
-      between them), and the face comes within ``frame_side`` of each side of its box;
-    - the border is as thick as the face comes near the outline: the depth (chessboard steps
-      from outside) of the face's pixels along the ink, at its ``ring_depth`` quantile (the
-      digits' sides lie deeper), at most ``ring_side`` of the region's smaller side;
-    - taken off with ``ring_margin`` of that again, it leaves an inner edge that is at least
-      ``ring_edge`` face, and the digits apart from it: the pieces with the face on both sides
-      along their rows (:func:`enclosed`; a side of the border thicker than the rest has it on
-      one), at least ``frame_content`` of the inside's height tall and no thin line
+      face_ink's; :func:`_cut_face`);
+    - the region with its holes is plate-shaped (:func:`_plate_shaped`);
+    - the border is as thick as the face comes near the outline (:func:`_ring_depth`);
+    - taken off, it leaves the digits apart from it: the pieces inside with the face on both
+      sides along their rows (:func:`enclosed`; a side of the border thicker than the rest
+      has it on one), at least ``frame_content`` of the inside's height tall and no thin line
       (:func:`is_line`).
 
     Example:
@@ -91,37 +86,11 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     """
     if min(region.shape) < 2 * params.min_split:
         return None
-    holes, outside = _holes(region)
-    sizes = {
-        k: (ys.stop - ys.start, xs.stop - xs.start)
-        for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1)
-        if k not in outside
-    }
-    tallest = max((h for h, w in sizes.values() if min(h, w) >= params.min_split), default=0)
-    # the pieces of a face the digits cut, each as tall as it (a digit's loop, a gap in a wall's blob less)
-    faces = [k for k, (h, w) in sizes.items() if min(h, w) >= params.min_split and h >= params.ring_tall * tallest]
-    if len(faces) < 2:
-        return None  # a face whole: face_ink's, with nothing in it
-    face = np.isin(holes, faces)
-    filled = region | ((holes > 0) & ~np.isin(holes, list(outside)))
-    if face.sum() < params.ring_face * filled.sum():
-        return None  # a wall's blob round the light patches in it
-    if min(crossed_once(filled), crossed_once(filled.T)) < params.ring_convex:
-        return None  # the paper round a number's strokes, dipping between them
-    ys, xs = np.flatnonzero(face.any(axis=1)), np.flatnonzero(face.any(axis=0))
-    reach = params.frame_side * min(region.shape) + 1
-    if min(ys[0], xs[0], region.shape[0] - 1 - ys[-1], region.shape[1] - 1 - xs[-1]) > reach:
-        return None  # the face comes near the outline on some side only: paper round the digits written on it
-    # chessboard steps (a fifth of the Euclidean transform's time): a plate's border runs nearly along the rows
-    depth = ndimage.distance_transform_cdt(np.pad(filled, 1), metric="chessboard")[1:-1, 1:-1]  # outside all round
-    along = face & ndimage.binary_dilation(region)
-    thick = float(np.quantile(depth[along], params.ring_depth))
-    if thick > params.ring_side * min(region.shape):
+    face, filled = _cut_face(region, params)
+    if face is None or not _plate_shaped(face, filled, params):
         return None
-    level = thick * (1 + params.ring_margin)
-    inner = depth > level
-    edge = inner & (depth <= level + 2)
-    if not edge.any() or face[edge].mean() < params.ring_edge:
+    inner = _ring_depth(region, face, filled, params)
+    if inner is None:
         return None
     ys = np.flatnonzero(inner.any(axis=1))
     height = ys[-1] - ys[0] + 1  # the inside's
@@ -133,8 +102,66 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     return out
 
 
-def crossed_once(shape: np.ndarray) -> float:
-    """The share of the span from each row's first pixel of ``shape`` to its last that ``shape`` fills.
+def _cut_face(region: np.ndarray, params: SegmentParams) -> tuple[np.ndarray | None, np.ndarray]:
+    """A face that digits cut into pieces (bool, None when there is none), and the region with its holes.
+
+    The pieces are the region's holes at least ``min_split`` px each way and ``ring_tall`` as
+    tall as the tallest (a digit's loops are less tall, and so is a gap in a wall's blob), two
+    or more, making at least ``ring_face`` of the region with its holes (a wall's blob round
+    the light patches in it makes less).
+    """
+    holes, outside = _holes(region)
+    filled = region | ((holes > 0) & ~np.isin(holes, list(outside)))
+    sizes = {
+        k: (ys.stop - ys.start, xs.stop - xs.start)
+        for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1)
+        if k not in outside
+    }
+    tallest = max((h for h, w in sizes.values() if min(h, w) >= params.min_split), default=0)
+    pieces = [k for k, (h, w) in sizes.items() if min(h, w) >= params.min_split and h >= params.ring_tall * tallest]
+    if len(pieces) < 2:
+        return None, filled  # a face whole is face_ink's, with nothing in it
+    face = np.isin(holes, pieces)
+    return (face if face.sum() >= params.ring_face * filled.sum() else None), filled
+
+
+def _plate_shaped(face: np.ndarray, filled: np.ndarray, params: SegmentParams) -> bool:
+    """True when a region with its holes (``filled``) is shaped like a plate round its ``face``.
+
+    Each row and column crosses it once (:func:`crossed_once`, at least ``ring_convex``: the
+    paper round a number's strokes dips between them), and the face comes within
+    ``frame_side`` of its smaller side (and a pixel) of each side of its box.
+    """
+    if min(crossed_once(filled), crossed_once(filled.T)) < params.ring_convex:
+        return False
+    ys, xs = np.flatnonzero(face.any(axis=1)), np.flatnonzero(face.any(axis=0))
+    h, w = filled.shape
+    reach = params.frame_side * min(h, w) + 1
+    return min(ys[0], xs[0], h - 1 - ys[-1], w - 1 - xs[-1]) <= reach
+
+
+def _ring_depth(region: np.ndarray, face: np.ndarray, filled: np.ndarray, params: SegmentParams) -> np.ndarray | None:
+    """Where the region with its holes lies deeper than its ring (bool), None when the ring is no border.
+
+    The ring is as thick as the face comes near the outline: the depth (chessboard steps from
+    outside, a fifth of the Euclidean transform's time; a plate's border runs nearly along the
+    rows) of the face's pixels along the ink, at its ``ring_depth`` quantile (the digits' sides
+    lie deeper), and ``ring_margin`` of that again. It is a border when at most ``ring_side``
+    of the region's smaller side thick, with the face on at least ``ring_edge`` of the band
+    two steps deep just inside it.
+    """
+    depth = ndimage.distance_transform_cdt(np.pad(filled, 1), metric="chessboard")[1:-1, 1:-1]  # outside all round
+    thick = float(np.quantile(depth[face & ndimage.binary_dilation(region)], params.ring_depth))
+    if thick > params.ring_side * min(region.shape):
+        return None
+    level = thick * (1 + params.ring_margin)
+    inner = depth > level
+    edge = inner & (depth <= level + 2)
+    return inner if edge.any() and face[edge].mean() >= params.ring_edge else None
+
+
+def crossed_once(mask: np.ndarray) -> float:
+    """The share of the span from each row's first pixel of ``mask`` to its last that ``mask`` fills (0: empty).
 
     1 for a shape each row crosses once (a plate, turned or not, and a line that touches it);
     less where rows cross gaps between its parts.
@@ -143,11 +170,13 @@ def crossed_once(shape: np.ndarray) -> float:
         >>> crossed_once(np.array([[1, 1, 1], [1, 0, 1], [0, 1, 0]], bool))
         0.8571428571428571
     """
-    rows = shape.any(axis=1)
-    columns = np.arange(shape.shape[1])
-    first = np.where(shape, columns, shape.shape[1]).min(axis=1)[rows]
-    last = np.where(shape, columns, -1).max(axis=1)[rows]
-    return float(shape.sum() / (last - first + 1).sum())
+    rows = mask.any(axis=1)
+    if not rows.any():
+        return 0.0
+    columns = np.arange(mask.shape[1])
+    first = np.where(mask, columns, mask.shape[1]).min(axis=1)[rows]
+    last = np.where(mask, columns, -1).max(axis=1)[rows]
+    return float(mask.sum() / (last - first + 1).sum())
 
 
 def _holes(region: np.ndarray) -> tuple[np.ndarray, set[int]]:
@@ -221,7 +250,7 @@ def enclosed(hole: np.ndarray, axes: tuple[int, ...] = (0, 1)) -> np.ndarray:
 def framed(
     blob: Blob, ink: np.ndarray, strong: float | None, *, params: SegmentParams = DEFAULT
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The digits a blob frames (bool, its box; :func:`face_ink`): by its ink, and by its strong ink.
+    """The digits a blob frames (bool, its box; :func:`face_ink`, else :func:`ring_ink`), by its ink and strong ink.
 
     The blob's own ink frames digits that touch a border. A plate's face a little darker than
     the wall is ink too, one blob with its border and digits (and the wall's lines that touch
