@@ -198,7 +198,7 @@ def tight_plate(number: str, face: int = 50, light: int = 235, wall: int = 215) 
     """A light plate with a dark line and a light line round a dark face, its light digits touching the light line."""
     img = Image.new("L", (900, 560), wall)
     d = ImageDraw.Draw(img)
-    font = ImageFont.truetype(str(font_paths()[1]), 150)  # bold
+    font = ImageFont.truetype(str(next(f for f in font_paths() if f.name == "DejaVuSans-Bold.ttf")), 150)
     x0, y0, x1, y1 = d.textbbox((0, 0), number, font=font)
     w, h = x1 - x0, y1 - y0
     left, top = (900 - w) // 2, (560 - h) // 2

@@ -26,8 +26,9 @@ percent sign: :mod:`detector.segment.marks`) is set aside too.
    then adds the less sure candidates that fit a line exactly (a line of two digits or
    more, or of one sure digit), its top and bottom followed where the line slopes (a turned
    photo) or both a little off it where a hand set the digit higher or lower, and the sure
-   ones of the strong ink of blobs the picture's edge touches (``cores``: a digit joined to the table by shade; a 1
-   only as wide as a printed one with a foot), which nothing else may choose.
+   ones of the strong ink of blobs the picture's edge touches (``cores``: a digit joined to
+   the table by shade; a 1 only as wide as a printed one with a foot), which nothing else
+   may choose.
    ``faint_digits`` (once a polarity's reading is made): a digit written fainter than the
    rest, found only below the picture's ink level, joins a line in its rows and as tall
    as its digits, beside them; never a 1, never alone.
