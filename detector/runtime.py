@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,9 +73,22 @@ class OnnxModel:
         return out
 
 
+def load_onnxruntime() -> ModuleType:
+    """The onnxruntime module, imported with its telemetry off unless ``ORT_DISABLE_TELEMETRY`` says otherwise.
+
+    Since 1.29 onnxruntime sends usage events to Microsoft from Linux and macOS too, and keeps
+    a device identifier and an event cache under ``~/.cache/Microsoft``. A digit reader that
+    works offline does neither. The variable counts only when set before onnxruntime starts.
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import onnxruntime
+
+    return onnxruntime
+
+
 def session_options(threads: int = THREADS) -> ort.SessionOptions:
     """Options for a small CNN on a small CPU: few threads that do not spin, sequential nodes."""
-    import onnxruntime as ort
+    ort = load_onnxruntime()
 
     ort.set_default_logger_severity(3)  # errors only: no warnings on stderr (e.g. an unwritable HOME in Docker)
     options = ort.SessionOptions()
@@ -115,8 +130,7 @@ def _session(data: bytes, path: Path) -> ort.InferenceSession:
             f"{path.name} keeps weights in external data files, which are refused; export a self-contained "
             f"model: python -m training.export"
         )
-    import onnxruntime as ort
-
+    ort = load_onnxruntime()
     try:
         return ort.InferenceSession(data, session_options(), providers=["CPUExecutionProvider"])
     except Exception as err:  # onnxruntime raises its own classes (Fail, InvalidGraph, ...) for a bad file

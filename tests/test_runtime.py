@@ -160,3 +160,20 @@ def test_an_unreadable_model_says_so(tmp_path):
         assert "no permission to read" in refused(path)
     finally:
         path.chmod(0o644)
+
+
+def test_reading_leaves_no_telemetry_behind(tmp_path):
+    # onnxruntime >= 1.29 keeps a device id and an event cache under ~/.cache/Microsoft unless told not to
+    import subprocess
+    import sys
+
+    path = saved(tmp_path, linear_model())
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"} | {"HOME": str(home)}
+    script = (
+        "import sys, numpy as np; from detector.runtime import OnnxModel; "
+        "OnnxModel.load(sys.argv[1]).probabilities(np.zeros((2, 28, 28), np.float32))"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], env=env, check=True, timeout=120)
+    assert not (home / ".cache" / "Microsoft").exists()

@@ -112,9 +112,9 @@ def verify(data: bytes, model: nn.Module, config: ModelConfig, images: np.ndarra
     Raises:
         ModelError: The two disagree beyond ``TOLERANCE`` or on any digit.
     """
-    import onnxruntime as ort
+    from detector.runtime import load_onnxruntime
 
-    session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
+    session = load_onnxruntime().InferenceSession(data, providers=["CPUExecutionProvider"])
     want = torch_probabilities(model, config, images)
     got = np.concatenate(
         [

