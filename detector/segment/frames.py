@@ -20,8 +20,10 @@ from detector.segment.blobs import Blob, Labelled, components
 from detector.segment.ink import ink_level
 from detector.segment.params import DEFAULT, SegmentParams
 
+Holes = tuple[np.ndarray, set[int]]  # the paper's pieces in a region's box, labelled, and those reaching its side
 
-def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray | None:
+
+def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT, holes: Holes | None = None) -> np.ndarray | None:
     """The ink of ``region`` inside the faces it frames (bool, its shape), None when it frames none.
 
     A face is a hole in the region at least ``min_split`` px tall and wide. Its ink is the
@@ -34,6 +36,8 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     region's other ink is a face. A digit's own loop (a 0, the top of a 4) holds no such
     piece: its box meets only the loop's own curve.
 
+    ``holes``: the region's paper pieces (:func:`_holes`) when the caller has labelled them.
+
     Example:
         >>> m = np.zeros((40, 30), bool); m[:3] = m[-3:] = True; m[:, :3] = m[:, -3:] = True
         >>> m[8:32, 20:27] = True  # a bar touching the frame's right side
@@ -43,7 +47,7 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     """
     if min(region.shape) < 2 * params.min_split:
         return None
-    holes, outside = _holes(region)
+    holes, outside = holes or _holes(region)
     out = None
     for k, (ys, xs) in enumerate(ndimage.find_objects(holes), start=1):
         height, width = ys.stop - ys.start, xs.stop - xs.start
@@ -62,7 +66,7 @@ def face_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     return out
 
 
-def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarray | None:
+def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT, holes: Holes | None = None) -> np.ndarray | None:
     """The ink of ``region`` inside the border that rings it (bool, its shape), None when none rings it.
 
     Bold digits as tall as a plate's face touch its border above and below: they cut the face
@@ -78,6 +82,8 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
       has it on one), at least ``frame_content`` of the inside's height tall and no thin line
       (:func:`is_line`).
 
+    ``holes``: the region's paper pieces (:func:`_holes`) when the caller has labelled them.
+
     Example:
         >>> m = np.zeros((60, 80), bool); m[:3] = m[-3:] = True; m[:, :3] = m[:, -3:] = True
         >>> m[:, 20:30] = m[:, 50:60] = True  # two bars joining the frame above and below
@@ -86,7 +92,7 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     """
     if min(region.shape) < 2 * params.min_split:
         return None
-    face, filled = _cut_face(region, params)
+    face, filled = _cut_face(region, holes or _holes(region), params)
     if face is None or not _plate_shaped(face, filled, params):
         return None
     inner = _ring_depth(region, face, filled, params)
@@ -102,7 +108,7 @@ def ring_ink(region: np.ndarray, *, params: SegmentParams = DEFAULT) -> np.ndarr
     return out
 
 
-def _cut_face(region: np.ndarray, params: SegmentParams) -> tuple[np.ndarray | None, np.ndarray]:
+def _cut_face(region: np.ndarray, holes: Holes, params: SegmentParams) -> tuple[np.ndarray | None, np.ndarray]:
     """A face that digits cut into pieces (bool, None when there is none), and the region with its holes.
 
     The pieces are the region's holes at least ``min_split`` px each way and ``ring_tall`` as
@@ -110,7 +116,7 @@ def _cut_face(region: np.ndarray, params: SegmentParams) -> tuple[np.ndarray | N
     or more, making at least ``ring_face`` of the region with its holes (a wall's blob round
     the light patches in it makes less).
     """
-    holes, outside = _holes(region)
+    holes, outside = holes
     filled = region | ((holes > 0) & ~np.isin(holes, list(outside)))
     sizes = {
         k: (ys.stop - ys.start, xs.stop - xs.start)
@@ -179,7 +185,7 @@ def crossed_once(mask: np.ndarray) -> float:
     return float(mask.sum() / (last - first + 1).sum())
 
 
-def _holes(region: np.ndarray) -> tuple[np.ndarray, set[int]]:
+def _holes(region: np.ndarray) -> Holes:
     """The paper's 4-connected pieces in a region's box, labelled, and the labels of those reaching the box's side.
 
     As :func:`ndimage.binary_fill_holes` sees them, in one labelling instead of its repeated
@@ -269,8 +275,9 @@ def framed(
 
 def _inside(region: np.ndarray, params: SegmentParams) -> np.ndarray | None:
     """The digits a region frames: in a face whole (:func:`face_ink`), else inside its ring (:func:`ring_ink`)."""
-    inside = face_ink(region, params=params)
-    return ring_ink(region, params=params) if inside is None else inside
+    holes = _holes(region)  # labelled once for both
+    inside = face_ink(region, params=params, holes=holes)
+    return ring_ink(region, params=params, holes=holes) if inside is None else inside
 
 
 def unframed(
