@@ -42,6 +42,15 @@ def test_scene_numbers_have_two_to_six_digits(glyphs):
         assert scene.image.dtype == np.uint8 and scene.image.ndim == 3
 
 
+def test_each_digit_knows_which_image_it_was_drawn_from(glyphs):
+    images, labels = glyphs
+    for i in range(10):
+        scene = make_scene(images, labels, i)
+        assert len(scene.sources) == len(scene.number) == len(scene.boxes)
+        assert "".join(str(labels[k]) for k in scene.sources) == scene.number
+        assert all(0 <= k < len(images) for k in scene.sources)
+
+
 def test_segmenter_finds_every_digit_of_most_scenes(glyphs):
     found = [len(find_digits(to_gray(s.image))) == len(s.number) for s in (make_scene(*glyphs, i) for i in range(20))]
     assert sum(found) >= 18

@@ -34,6 +34,7 @@ class Scene:
     image: np.ndarray  # uint8 (H, W, 3) RGB, after JPEG compression
     number: str
     boxes: tuple[Box, ...] = ()
+    sources: tuple[int, ...] = ()  # drawn from a set of digit images (MNIST): each digit's index in it
 
 
 def ink_bounds(ink: np.ndarray, left: int, top: int, level: float = 0.25) -> Box | None:
@@ -95,7 +96,7 @@ def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0
         seed: Generator seed.
 
     Returns:
-        The scene picture and its number.
+        The scene picture, its number, each digit's box and its index in ``digits``.
     """
     from PIL import Image, ImageFilter
 
@@ -124,7 +125,7 @@ def make_scene(digits: np.ndarray, labels: np.ndarray, index: int, seed: int = 0
     )
     number = "".join(str(int(labels[k])) for k in picks)
     image = jpeg_roundtrip(np.asarray(img), int(rng.integers(40, 90)))
-    return Scene(image, number, turn_boxes(boxes, degrees, (w, h)))
+    return Scene(image, number, turn_boxes(boxes, degrees, (w, h)), tuple(int(k) for k in picks))
 
 
 def jpeg_roundtrip(pixels: np.ndarray, quality: int) -> np.ndarray:
