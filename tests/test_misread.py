@@ -76,9 +76,12 @@ def test_digits_drawn_from_a_set_are_read_as_drawn_too(tmp_path, shipped_predict
     Image.fromarray(photo_of_170()).save(path, format="JPEG", quality=95)
     drawn = np.zeros((3, 28, 28), np.uint8)
     drawn[:, 4:24, 12:16] = 255  # three upright bars: 1s as MNIST would draw them
-    miss = check(path, Scene(photo_of_170(), "171", (ONE, SEVEN, ZERO)), "170", shipped_predictor, drawn)
+    scene = Scene(photo_of_170(), "171", (ONE, SEVEN, ZERO), sources=(40, 41, 42))
+    miss = check(path, scene, "170", shipped_predictor, drawn)
     assert all(int(np.argmax(d.drawn_probs)) == 1 for d in miss.digits)
     assert miss.digits[0].drawn.shape == (28, 28)
+    assert [d.source for d in miss.digits] == [40, 41, 42]
+    assert "#42: 1 " in text_of(render(1, [miss], "scenes"), width=160)
 
 
 def test_run_reads_as_the_benchmark_and_checks_only_the_misses(shipped_predictor):

@@ -40,7 +40,7 @@ class DigitCheck:
     """One digit of a missed picture: the network's reading of its own cut, and of the digit as MNIST drew it.
 
     ``cut`` and ``cut_probs`` are None where no candidate covers the digit's box;
-    ``drawn`` and ``drawn_probs`` where the picture was not drawn from MNIST.
+    ``drawn``, ``drawn_probs`` and ``source`` where the picture was not drawn from MNIST.
     """
 
     label: int
@@ -48,6 +48,7 @@ class DigitCheck:
     cut_probs: np.ndarray | None = None
     drawn: np.ndarray | None = None
     drawn_probs: np.ndarray | None = None
+    source: int | None = None  # the index of the image it was drawn from (MNIST test), where known
 
     @property
     def misread(self) -> bool:
@@ -122,6 +123,7 @@ def check(path: Path, scene, read: str, predictor, drawn: np.ndarray | None = No
             None if i is None else probs[i],
             None if prepared is None else prepared[k],
             None if drawn_probs is None else drawn_probs[k],
+            scene.sources[k] if prepared is not None and len(scene.sources) == len(labels) else None,
         )
         for k, (label, i) in enumerate(zip(labels, own, strict=False))
     )
@@ -172,9 +174,14 @@ def render(count: int, misses: list[Miss], title: str):
                 m.read,
                 "" if d is None else str(d.label),
                 "every digit's own cut read right" if d is None else top(d.cut_probs),
-                "" if d is None else top(d.drawn_probs),
+                "" if d is None else _drawn(d),
             )
     return Group(summary, table) if misses else Group(summary)
+
+
+def _drawn(d: DigitCheck) -> str:
+    """The network's reading of a digit as drawn, after the index of its image where known."""
+    return top(d.drawn_probs) if d.source is None else f"#{d.source}: {top(d.drawn_probs)}"
 
 
 def figure(misses: list[Miss], folder: Path, stem: str) -> Path | None:
@@ -196,7 +203,7 @@ def figure(misses: list[Miss], folder: Path, stem: str) -> Path | None:
     for (m, d), (left, right) in zip(rows, axes, strict=True):
         if d.drawn is not None:
             left.imshow(d.drawn, cmap="gray", vmin=0, vmax=1)
-        left.set_title(f'{m.name} "{m.number}", a {d.label}\nas drawn: {top(d.drawn_probs)}', fontsize=7)
+        left.set_title(f'{m.name} "{m.number}", a {d.label}\nas drawn ({_drawn(d)})', fontsize=7)
         right.imshow(d.cut, cmap="gray", vmin=0, vmax=1)
         right.set_title(f"as cut from the picture:\n{top(d.cut_probs)}", fontsize=7)
         left.axis("off")
