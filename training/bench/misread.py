@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.paths import DEFAULT_MODEL
+from detector.results import LOW_CONFIDENCE
 from training.config import CACHE_DIR, DATA_DIR
 
 MATCH = 0.5  # a candidate covering a digit's box at least this well (intersection over union) is its own
@@ -89,13 +90,13 @@ def own_candidates(
     """
     found: list[int | None] = []
     for bx0, by0, bx1, by1 in digit_boxes:
-        best = {True: (MATCH, None), False: (MATCH, None)}  # likelier polarity or not -> (IoU, index)
+        best = {True: (0.0, None), False: (0.0, None)}  # likelier polarity or not -> (IoU, index)
         for i, (x, y, w, h) in enumerate(boxes):
             ix = max(0, min(x + w, bx1) - max(x, bx0))
             iy = max(0, min(y + h, by1) - max(y, by0))
             iou = ix * iy / (w * h + (bx1 - bx0) * (by1 - by0) - ix * iy)
             likelier = dark[i] == (likely_dark is not False)
-            if iou > best[likelier][0] or (iou == MATCH and best[likelier][1] is None):
+            if iou >= MATCH and iou > best[likelier][0]:
                 best[likelier] = (iou, i)
         found.append(best[True][1] if best[True][1] is not None else best[False][1])
     return found
@@ -130,8 +131,8 @@ def check(path: Path, scene, read: str, predictor, drawn: np.ndarray | None = No
     return Miss(path.name, scene.number, read, digits)
 
 
-def run(make: Callable[[int], object], count: int, predictor, prefix: str, drawn_of=None) -> tuple[int, list[Miss]]:
-    """Read pictures ``make(0..count-1)`` as the accuracy benchmark does; return the count read and the misses checked.
+def run(make: Callable[[int], object], count: int, predictor, prefix: str, drawn_of=None) -> list[Miss]:
+    """Read pictures ``make(0..count-1)`` as the accuracy benchmark does; return the misses, checked.
 
     ``drawn_of(scene)``: the MNIST images a scene was drawn from, in order (None: not from MNIST).
     """
@@ -147,7 +148,7 @@ def run(make: Callable[[int], object], count: int, predictor, prefix: str, drawn
             if reading.number != scene.number:
                 drawn = drawn_of(scene) if drawn_of is not None else None
                 misses.append(check(path, scene, reading.error or reading.number, predictor, drawn))
-    return count, misses
+    return misses
 
 
 def render(count: int, misses: list[Miss], title: str):
@@ -162,8 +163,11 @@ def render(count: int, misses: list[Miss], title: str):
         f"(a digit's own cut misread), {len(misses) - len(networks)} the cutting's or the choice's"
     )
     if doubted:
-        weak = sum(int(np.argmax(d.drawn_probs)) != d.label or d.drawn_probs.max() < 0.9 for d in doubted)
-        summary += f"\nof the {len(doubted)} digits misread, {weak} misread or below 90 % sure even as MNIST drew them"
+        weak = sum(d.drawn_probs[d.label] < LOW_CONFIDENCE for d in doubted)
+        summary += (
+            f"\nof the {len(doubted)} digits misread, {weak} misread "
+            f"or below {LOW_CONFIDENCE:.0%} sure even as MNIST drew them"
+        )
     table = Table("file", "label", "read", "digit", "as cut", "as drawn", title="each miss")
     for m in misses:
         wrong = [d for d in m.digits if d.misread] or [None]
@@ -249,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         predictor = Predictor.load(args.model)
         make, drawn_of = _pictures(name, args)
         prefix = {"scenes": "scene", "signs": "sign"}.get(name, name)
-        count, misses = run(make, getattr(args, name), predictor, prefix, drawn_of)
+        count = getattr(args, name)
+        misses = run(make, count, predictor, prefix, drawn_of)
         console.print(render(count, misses, f"{name}, seed {args.seed}"))
         if args.figure is not None:
             saved = figure(misses, args.figure, f"{name}-seed{args.seed}-misread")
