@@ -153,7 +153,7 @@ def render(result: BenchResult, title: str):
     return Group(summary, table) if result.misses else Group(summary)
 
 
-# The newer generated sets: flag -> what the pictures are (pictures come from _generator).
+# The newer generated sets: flag -> what the pictures are (pictures come from generated_set).
 GENERATED = {
     "plates": "bordered house-number plates on walls, doors and frames",
     "filled": "phone photos of one digit filling the frame",
@@ -221,30 +221,32 @@ def _pictures(args: argparse.Namespace, tmp: Path) -> tuple[Path, str]:
     for name, what in GENERATED.items():
         count = getattr(args, name)
         if count > 0:
-            write_labelled(tmp, count, _generator(name, args), name)
+            write_labelled(tmp, count, generated_set(name, args), name)
             return tmp, f"{count} generated {what.split(' (')[0]}, seed {args.seed}"
     from training.synthetic.scenes import write_scenes
 
-    digits, labels = _test_digits(args)
+    digits, labels = mnist_test_digits(args)
     write_scenes(tmp, args.scenes, digits, labels, args.seed)
     return tmp, f"{args.scenes} generated scenes"
 
 
-def _test_digits(args: argparse.Namespace):
+def mnist_test_digits(args: argparse.Namespace):
     """MNIST test digits: generated benchmarks never show a digit the network trained on."""
     from training.data import raw_mnist
 
     return raw_mnist(args.data_dir, args.cache_dir, train=False)
 
 
-def _generator(name: str, args: argparse.Namespace):
+def generated_set(name: str, args: argparse.Namespace):
     """Return index -> Scene for one of the GENERATED sets at ``args.seed``."""
     import numpy as np
 
     from training.synthetic import generators
 
     handwritten = name in ("filled", "turned")  # only these need MNIST test digits
-    digits, labels = _test_digits(args) if handwritten else (np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64))
+    digits, labels = (
+        mnist_test_digits(args) if handwritten else (np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.int64))
+    )
     return generators(digits, labels, args.seed)[name]
 
 

@@ -269,15 +269,15 @@ def _pictures(name: str, args: argparse.Namespace):
     """Index -> picture as the accuracy benchmark draws the set, and scene -> its MNIST images (None but for scenes)."""
     from functools import partial
 
-    from training.bench.accuracy import _generator, _test_digits
+    from training.bench.accuracy import generated_set, mnist_test_digits
     from training.synthetic.scenes import make_scene
     from training.synthetic.signs import make_sign
 
     if name == "signs":
         return partial(make_sign, seed=args.seed), None
     if name != "scenes":
-        return _generator(name, args), None
-    digits, labels = _test_digits(args)
+        return generated_set(name, args), None
+    digits, labels = mnist_test_digits(args)
 
     def drawn_of(scene) -> np.ndarray:
         return digits[list(scene.sources)]
